@@ -1,0 +1,50 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { accountsModule } from './modules/accounts/accounts.routes.ts';
+import { adminModule } from './modules/admin/admin.routes.ts';
+import { organisationsModule } from './modules/organisations/organisations.routes.ts';
+import { pagesModule } from './modules/pages/pages.routes.ts';
+import { registerAssets } from './platform/assets.ts';
+import { registerErrorPages } from './platform/errors.ts';
+import { createMailer, type Mailer } from './platform/mail.ts';
+import { registerRendering } from './platform/render.ts';
+import { registerSecurity } from './platform/security.ts';
+
+export type AppDependencies = {
+  config: Config;
+  database: Database;
+  mailer?: Mailer;
+  logger?: FastifyServerOptions['logger'];
+};
+
+/** What every module plugin is given. */
+export type ModuleOptions = { config: Config; database: Database; mailer: Mailer };
+
+/** Builds the whole service, ready for `inject` or `listen`. It never listens itself. */
+export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
+  const { config, database } = dependencies;
+  const mailer =
+    dependencies.mailer ?? createMailer({ smtpUrl: config.smtpUrl, baseUrl: config.baseUrl, db: database.db });
+  const app = Fastify({
+    logger: dependencies.logger ?? false,
+    trustProxy: config.env === 'production',
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onClose', async () => mailer.close());
+
+  await app.register(formbody);
+  await registerSecurity(app, config, database);
+  registerRendering(app);
+  registerErrorPages(app);
+  await registerAssets(app);
+
+  const moduleOptions: ModuleOptions = { config, database, mailer };
+  for (const module of [pagesModule, accountsModule, organisationsModule, adminModule]) {
+    await app.register(module, moduleOptions);
+  }
+  return app;
+}

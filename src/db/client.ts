@@ -1,0 +1,94 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** The typed query layer, the same for PGlite and PostgreSQL. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+/** Plain SQL on one connection: `exec` runs a script of several statements, `query` one parameterised statement. */
+export type SqlRunner = {
+  exec(script: string): Promise<void>;
+  query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+};
+
+export type Database = SqlRunner & {
+  kind: DatabaseKind;
+  db: Db;
+  /** Runs `work` in one transaction on one connection: all of it is written, or none. */
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions =
+  | { url: string; schemaName?: string }
+  /** dataDir undefined means in memory. */
+  | { url?: undefined; dataDir?: string };
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options.schemaName);
+  return openPglite('dataDir' in options ? options.dataDir : undefined);
+}
+
+async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const runner = (on: Pick<PGlite, 'exec' | 'query'>): SqlRunner => ({
+    exec: async (script) => {
+      await on.exec(script);
+    },
+    query: async <Row>(text: string, params: unknown[] = []) => (await on.query<Row>(text, params)).rows,
+  });
+  return {
+    kind: 'pglite',
+    db: drizzlePglite({ client, schema }) as unknown as Db,
+    ...runner(client),
+    transaction: (work) => client.transaction((tx) => work(runner(tx))),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, schemaName: string | undefined): Promise<Database> {
+  // A named schema isolates parallel test runs that share one server.
+  const options = schemaName ? `-c search_path=${schemaName},public` : undefined;
+  const pool = new pg.Pool({ connectionString: url, max: 10, options });
+  if (schemaName) {
+    await pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schemaName)}`);
+  }
+  const runner = (on: pg.Pool | pg.PoolClient): SqlRunner => ({
+    exec: async (script) => {
+      await on.query(script);
+    },
+    query: async <Row>(text: string, params: unknown[] = []) => (await on.query(text, params)).rows as Row[],
+  });
+  return {
+    kind: 'postgres',
+    db: drizzleNodePostgres({ client: pool, schema }) as unknown as Db,
+    ...runner(pool),
+    transaction: async (work) => {
+      const connection = await pool.connect();
+      try {
+        await connection.query('BEGIN');
+        const result = await work(runner(connection));
+        await connection.query('COMMIT');
+        return result;
+      } catch (error) {
+        await connection.query('ROLLBACK');
+        throw error;
+      } finally {
+        connection.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** A Drizzle transaction, for services that write several rows as one unit. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Anything that runs typed queries: the database itself or an open transaction. */
+export type Executor = Db | Tx;

@@ -1,0 +1,51 @@
+// Every URL the service builds comes from here, so a renamed route is one change and links cannot drift.
+
+const withQuery = (path: string, query: Record<string, string | undefined>) => {
+  const search = new URLSearchParams(
+    Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  ).toString();
+  return search ? `${path}?${search}` : path;
+};
+
+export const paths = {
+  home: () => '/',
+  health: () => '/health',
+  accessibility: () => '/accessibility',
+  privacy: () => '/privacy',
+  cookies: () => '/cookies',
+  section: ({ slug }: { slug: string }) => `/${slug}`,
+  account: {
+    register: () => '/register',
+    registered: () => '/register/check-your-email',
+    verifyEmail: ({ token }: { token: string }) => `/verify-email/${token}`,
+    resendVerification: () => '/verify-email/resend',
+    signIn: (query: { next?: string } = {}) => withQuery('/sign-in', query),
+    signOut: () => '/sign-out',
+    forgotPassword: () => '/forgot-password',
+    forgotPasswordSent: () => '/forgot-password/check-your-email',
+    resetPassword: ({ token }: { token: string }) => `/reset-password/${token}`,
+    show: () => '/account',
+    changePassword: () => '/account/password',
+  },
+  organisations: {
+    index: (query: { page?: string } = {}) => withQuery('/directory', query),
+    new: () => '/organisations/new',
+    show: ({ id }: { id: string }) => `/organisations/${id}`,
+    members: ({ id }: { id: string }) => `/organisations/${id}/members`,
+    invite: ({ id }: { id: string }) => `/organisations/${id}/invitations`,
+    acceptInvitation: ({ token }: { token: string }) => `/invitations/${token}`,
+  },
+  admin: {
+    index: () => '/admin',
+    users: (query: { q?: string } = {}) => withQuery('/admin/users', query),
+    userRoles: ({ id }: { id: string }) => `/admin/users/${id}/roles`,
+    audit: (query: { page?: string } = {}) => withQuery('/admin/audit', query),
+    outbox: () => '/admin/outbox',
+    outboxMessage: ({ id }: { id: string }) => `/admin/outbox/${id}`,
+  },
+} as const;
+
+/** Only same-site paths may be used as a redirect target after sign-in. */
+export function safeNextPath(next: unknown): string | undefined {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : undefined;
+}
