@@ -86,7 +86,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     baseUrl,
     // Outside production a per-process secret is fine: sessions live in the database, not in the cookie.
     sessionSecret: values.SESSION_SECRET ?? randomBytes(32).toString('hex'),
-    secureCookies: baseUrl.startsWith('https:') || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname),
+    secureCookies:
+      baseUrl.startsWith('https:') || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(baseUrl).hostname),
     logLevel: values.LOG_LEVEL,
   };
 }

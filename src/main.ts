@@ -6,9 +6,7 @@ import { migrate } from './db/migrate.ts';
 /** Starts the service: config → database (migrated) → app → listen, and shuts down cleanly on a signal. */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
-  );
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   const applied = await migrate(database);
   const app = await buildApp({
     config,
@@ -33,7 +31,9 @@ async function main() {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Working Connections is running at ${config.baseUrl} on ${database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'}`);
+  app.log.info(
+    `Working Connections is running at ${config.baseUrl} on ${database.kind === 'pglite' ? `PGlite in ${config.dataDir}` : 'PostgreSQL'}`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -20,6 +20,11 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
       decorateReply: false,
       ...cache,
     });
-    await assets.register(fastifyStatic, { root: path.join(root, 'public'), prefix: '/public/', decorateReply: false, ...cache });
+    await assets.register(fastifyStatic, {
+      root: path.join(root, 'public'),
+      prefix: '/public/',
+      decorateReply: false,
+      ...cache,
+    });
   });
 }

@@ -43,7 +43,14 @@ export function sendProblem(
   return reply
     .status(status)
     .type('application/problem+json')
-    .send({ type: 'about:blank', title: titles[status] ?? 'Error', status, detail, instance: reply.request.url, ...extra });
+    .send({
+      type: 'about:blank',
+      title: titles[status] ?? 'Error',
+      status,
+      detail,
+      instance: reply.request.url,
+      ...extra,
+    });
 }
 
 function describe(error: FastifyError | HttpError): { status: number; title: string; detail: string | undefined } {

@@ -34,8 +34,7 @@ export function keptValues(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null) return {};
   return Object.fromEntries(
     Object.entries(body).filter(
-      (entry): entry is [string, string] =>
-        typeof entry[1] === 'string' && !/password|_csrf/i.test(entry[0]),
+      (entry): entry is [string, string] => typeof entry[1] === 'string' && !/password|_csrf/i.test(entry[0]),
     ),
   );
 }

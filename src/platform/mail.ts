@@ -17,7 +17,9 @@ export function createMailer(options: { smtpUrl: string | undefined; baseUrl: st
     return {
       kind: 'outbox',
       send: async (message) => {
-        await options.db.insert(outbox).values({ toAddress: message.to, subject: message.subject, textBody: message.text });
+        await options.db
+          .insert(outbox)
+          .values({ toAddress: message.to, subject: message.subject, textBody: message.text });
       },
       close: () => {},
     };

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { takeFlash } from './flash.ts';
-import { createViewEnvironment } from './views.ts';
 import { navigationFor } from './navigation.ts';
+import { createViewEnvironment } from './views.ts';
 
 declare module 'fastify' {
   interface FastifyReply {

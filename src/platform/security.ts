@@ -71,7 +71,9 @@ export async function registerSecurity(app: FastifyInstance, config: Config, dat
     routes.push(route);
   });
   app.addHook('onReady', async () => {
-    const missing = routes.filter((route) => !isPolicyName(route.config?.policy)).map((route) => `${route.method} ${route.url}`);
+    const missing = routes
+      .filter((route) => !isPolicyName(route.config?.policy))
+      .map((route) => `${route.method} ${route.url}`);
     if (missing.length > 0) throw new Error(`Every route needs a policy; these have none: ${missing.join(', ')}`);
   });
 
@@ -87,9 +89,10 @@ export async function registerSecurity(app: FastifyInstance, config: Config, dat
     if (!policy) return; // the not-found handler
     const allowed = policies[policy]({ user: request.user, params: request.params as Record<string, string> });
     if (!allowed) return refuse(request, reply);
-    if (UNSAFE_METHODS.has(request.method)) await new Promise<void>((resolve, reject) => {
-      app.csrfProtection.call(app, request, reply, (error?: Error) => (error ? reject(error) : resolve()));
-    });
+    if (UNSAFE_METHODS.has(request.method))
+      await new Promise<void>((resolve, reject) => {
+        app.csrfProtection.call(app, request, reply, (error?: Error) => (error ? reject(error) : resolve()));
+      });
   });
 }
 

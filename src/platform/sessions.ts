@@ -51,8 +51,12 @@ export async function findCurrentUser(executor: Executor, token: string): Promis
       id: users.id,
       email: users.email,
       displayName: users.displayName,
-      roles: sql<GlobalRole[]>`coalesce((SELECT array_agg(${userRoles.role}) FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id}), '{}')`,
-      memberships: sql<[string, OrganisationRole][] | null>`(SELECT json_agg(json_build_array(${organisationMembers.organisationId}, ${organisationMembers.role})) FROM ${organisationMembers} WHERE ${organisationMembers.userId} = ${users.id})`,
+      roles: sql<
+        GlobalRole[]
+      >`coalesce((SELECT array_agg(${userRoles.role}) FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id}), '{}')`,
+      memberships: sql<
+        [string, OrganisationRole][] | null
+      >`(SELECT json_agg(json_build_array(${organisationMembers.organisationId}, ${organisationMembers.role})) FROM ${organisationMembers} WHERE ${organisationMembers.userId} = ${users.id})`,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))

@@ -18,7 +18,11 @@ const londonDateTime = new Intl.DateTimeFormat('en-GB', {
 export function createViewEnvironment(): nunjucks.Environment {
   const environment = new nunjucks.Environment(
     new nunjucks.FileSystemLoader(
-      [path.join(root, 'src/views'), path.join(root, 'src/modules'), path.join(root, 'node_modules/govuk-frontend/dist')],
+      [
+        path.join(root, 'src/views'),
+        path.join(root, 'src/modules'),
+        path.join(root, 'node_modules/govuk-frontend/dist'),
+      ],
       { noCache: false },
     ),
     { autoescape: true, throwOnUndefined: false },

@@ -5,6 +5,7 @@ import { formErrors, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths, safeNextPath } from '../../platform/paths.ts';
 import { sessionCookieOptions } from '../../platform/security.ts';
 import { SESSION_COOKIE } from '../../platform/sessions.ts';
+import { organisationsService } from '../organisations/organisations.service.ts';
 import {
   changePasswordSchema,
   emailOnlySchema,
@@ -13,7 +14,6 @@ import {
   signInSchema,
 } from './accounts.schema.ts';
 import { accountsService } from './accounts.service.ts';
-import { organisationsService } from '../organisations/organisations.service.ts';
 
 type TokenParams = { Params: { token: string } };
 
@@ -39,35 +39,52 @@ export const accountsModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
   app.get(paths.account.register(), { config: publicPage }, async (_request, reply) =>
     reply.view(view('register'), { title: 'Create an account', values: {} }),
   );
-  app.post(paths.account.register(), { config: { ...publicPage, rateLimit: limits.register } }, async (request, reply) => {
-    const form = parseForm(registerSchema, request.body);
-    if (!form.ok) {
-      return reply.status(400).view(view('register'), { title: 'Create an account', values: keptValues(request.body), errors: form.errors });
-    }
-    await accounts.register(form.data, actor(request));
-    return reply.redirect(paths.account.registered(), 303);
-  });
+  app.post(
+    paths.account.register(),
+    { config: { ...publicPage, rateLimit: limits.register } },
+    async (request, reply) => {
+      const form = parseForm(registerSchema, request.body);
+      if (!form.ok) {
+        return reply.status(400).view(view('register'), {
+          title: 'Create an account',
+          values: keptValues(request.body),
+          errors: form.errors,
+        });
+      }
+      await accounts.register(form.data, actor(request));
+      return reply.redirect(paths.account.registered(), 303);
+    },
+  );
   app.get(paths.account.registered(), { config: publicPage }, async (_request, reply) =>
     reply.view(view('check-your-email'), { title: 'Check your email', purpose: 'register' }),
   );
 
   app.get<TokenParams>('/verify-email/:token', { config: publicPage }, async (request, reply) => {
     const verified = await accounts.verifyEmail(request.params.token, actor(request));
-    if (!verified) return reply.status(400).view(view('link-invalid'), { title: 'This link has expired', purpose: 'verify' });
+    if (!verified)
+      return reply.status(400).view(view('link-invalid'), { title: 'This link has expired', purpose: 'verify' });
     setFlash(reply, 'Your email address is confirmed. You can now sign in.');
     return reply.redirect(paths.account.signIn(), 303);
   });
   app.get(paths.account.resendVerification(), { config: publicPage }, async (_request, reply) =>
     reply.view(view('resend-verification'), { title: 'Get a new confirmation link', values: {} }),
   );
-  app.post(paths.account.resendVerification(), { config: { ...publicPage, rateLimit: limits.sendsMail } }, async (request, reply) => {
-    const form = parseForm(emailOnlySchema, request.body);
-    if (!form.ok) {
-      return reply.status(400).view(view('resend-verification'), { title: 'Get a new confirmation link', values: keptValues(request.body), errors: form.errors });
-    }
-    await accounts.resendVerification(form.data.email);
-    return reply.redirect(paths.account.registered(), 303);
-  });
+  app.post(
+    paths.account.resendVerification(),
+    { config: { ...publicPage, rateLimit: limits.sendsMail } },
+    async (request, reply) => {
+      const form = parseForm(emailOnlySchema, request.body);
+      if (!form.ok) {
+        return reply.status(400).view(view('resend-verification'), {
+          title: 'Get a new confirmation link',
+          values: keptValues(request.body),
+          errors: form.errors,
+        });
+      }
+      await accounts.resendVerification(form.data.email);
+      return reply.redirect(paths.account.registered(), 303);
+    },
+  );
 
   app.get<{ Querystring: { next?: string } }>(paths.account.signIn(), { config: publicPage }, async (request, reply) =>
     reply.view(view('sign-in'), { title: 'Sign in', values: { next: safeNextPath(request.query.next) ?? '' } }),
@@ -81,7 +98,12 @@ export const accountsModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     if (!result.ok) {
       return render(
         result.reason === 'unverified'
-          ? formErrors([['email', 'Confirm your email address before you sign in. Use the link we sent you, or get a new one below']])
+          ? formErrors([
+              [
+                'email',
+                'Confirm your email address before you sign in. Use the link we sent you, or get a new one below',
+              ],
+            ])
           : formErrors([['email', 'Enter a correct email address and password']]),
       ).header('x-sign-in-failure', result.reason);
     }
@@ -100,14 +122,22 @@ export const accountsModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
   app.get(paths.account.forgotPassword(), { config: publicPage }, async (_request, reply) =>
     reply.view(view('forgot-password'), { title: 'Reset your password', values: {} }),
   );
-  app.post(paths.account.forgotPassword(), { config: { ...publicPage, rateLimit: limits.sendsMail } }, async (request, reply) => {
-    const form = parseForm(emailOnlySchema, request.body);
-    if (!form.ok) {
-      return reply.status(400).view(view('forgot-password'), { title: 'Reset your password', values: keptValues(request.body), errors: form.errors });
-    }
-    await accounts.requestPasswordReset(form.data.email);
-    return reply.redirect(paths.account.forgotPasswordSent(), 303);
-  });
+  app.post(
+    paths.account.forgotPassword(),
+    { config: { ...publicPage, rateLimit: limits.sendsMail } },
+    async (request, reply) => {
+      const form = parseForm(emailOnlySchema, request.body);
+      if (!form.ok) {
+        return reply.status(400).view(view('forgot-password'), {
+          title: 'Reset your password',
+          values: keptValues(request.body),
+          errors: form.errors,
+        });
+      }
+      await accounts.requestPasswordReset(form.data.email);
+      return reply.redirect(paths.account.forgotPasswordSent(), 303);
+    },
+  );
   app.get(paths.account.forgotPasswordSent(), { config: publicPage }, async (_request, reply) =>
     reply.view(view('check-your-email'), { title: 'Check your email', purpose: 'reset' }),
   );
@@ -118,35 +148,55 @@ export const accountsModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     }
     return reply.view(view('reset-password'), { title: 'Choose a new password', token: request.params.token });
   });
-  app.post<TokenParams>('/reset-password/:token', { config: { ...publicPage, rateLimit: limits.register } }, async (request, reply) => {
-    const form = parseForm(resetPasswordSchema, request.body);
-    if (!form.ok) {
-      return reply.status(400).view(view('reset-password'), { title: 'Choose a new password', token: request.params.token, errors: form.errors });
-    }
-    if (!(await accounts.resetPassword(request.params.token, form.data.password, actor(request)))) {
-      return reply.status(400).view(view('link-invalid'), { title: 'This link has expired', purpose: 'reset' });
-    }
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    setFlash(reply, 'Your password has been reset. Sign in with your new password.');
-    return reply.redirect(paths.account.signIn(), 303);
-  });
+  app.post<TokenParams>(
+    '/reset-password/:token',
+    { config: { ...publicPage, rateLimit: limits.register } },
+    async (request, reply) => {
+      const form = parseForm(resetPasswordSchema, request.body);
+      if (!form.ok) {
+        return reply.status(400).view(view('reset-password'), {
+          title: 'Choose a new password',
+          token: request.params.token,
+          errors: form.errors,
+        });
+      }
+      if (!(await accounts.resetPassword(request.params.token, form.data.password, actor(request)))) {
+        return reply.status(400).view(view('link-invalid'), { title: 'This link has expired', purpose: 'reset' });
+      }
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      setFlash(reply, 'Your password has been reset. Sign in with your new password.');
+      return reply.redirect(paths.account.signIn(), 303);
+    },
+  );
 
   app.get(paths.account.show(), { config: { policy: 'signedIn' } }, async (request, reply) =>
-    reply.view(view('account'), { title: 'Your account', organisations: await organisations.organisationsOf(request.user?.id ?? '') }),
+    reply.view(view('account'), {
+      title: 'Your account',
+      organisations: await organisations.organisationsOf(request.user?.id ?? ''),
+    }),
   );
   app.get(paths.account.changePassword(), { config: { policy: 'signedIn' } }, async (_request, reply) =>
     reply.view(view('change-password'), { title: 'Change your password' }),
   );
-  app.post(paths.account.changePassword(), { config: { policy: 'signedIn', rateLimit: limits.register } }, async (request, reply) => {
-    const render = (errors: ReturnType<typeof formErrors>) =>
-      reply.status(400).view(view('change-password'), { title: 'Change your password', errors });
-    const form = parseForm(changePasswordSchema, request.body);
-    if (!form.ok) return render(form.errors);
-    const user = request.user;
-    if (!user) return render(formErrors([['currentPassword', 'Sign in again']]));
-    const changed = await accounts.changePassword(user, form.data.currentPassword, form.data.password, actor(request));
-    if (!changed) return render(formErrors([['currentPassword', 'Your current password is not correct']]));
-    setFlash(reply, 'Your password has been changed. You have been signed out on other devices.');
-    return reply.redirect(paths.account.show(), 303);
-  });
+  app.post(
+    paths.account.changePassword(),
+    { config: { policy: 'signedIn', rateLimit: limits.register } },
+    async (request, reply) => {
+      const render = (errors: ReturnType<typeof formErrors>) =>
+        reply.status(400).view(view('change-password'), { title: 'Change your password', errors });
+      const form = parseForm(changePasswordSchema, request.body);
+      if (!form.ok) return render(form.errors);
+      const user = request.user;
+      if (!user) return render(formErrors([['currentPassword', 'Sign in again']]));
+      const changed = await accounts.changePassword(
+        user,
+        form.data.currentPassword,
+        form.data.password,
+        actor(request),
+      );
+      if (!changed) return render(formErrors([['currentPassword', 'Your current password is not correct']]));
+      setFlash(reply, 'Your password has been changed. You have been signed out on other devices.');
+      return reply.redirect(paths.account.show(), 303);
+    },
+  );
 };

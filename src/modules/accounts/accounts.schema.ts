@@ -39,7 +39,10 @@ export const registerSchema = z
 
 export const signInSchema = z.object({
   email: emailField,
-  password: z.string({ message: 'Enter your password' }).min(1, 'Enter your password').max(MAX_PASSWORD, 'Enter your password'),
+  password: z
+    .string({ message: 'Enter your password' })
+    .min(1, 'Enter your password')
+    .max(MAX_PASSWORD, 'Enter your password'),
   next: z.string().optional(),
 });
 

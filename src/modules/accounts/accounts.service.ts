@@ -21,7 +21,9 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
 
   async function sendVerification(user: { id: string; email: string; displayName: string }) {
     const token = await repository.issueToken(db, user.id, 'verify_email', VERIFY_LINK_MINUTES);
-    await mailer.send(accountMail.verifyEmail(user.email, user.displayName, link(paths.account.verifyEmail({ token }))));
+    await mailer.send(
+      accountMail.verifyEmail(user.email, user.displayName, link(paths.account.verifyEmail({ token }))),
+    );
   }
 
   return {
@@ -32,13 +34,23 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
       const existing = await repository.findUserByEmail(db, input.email);
       if (existing) {
         await mailer.send(
-          accountMail.alreadyRegistered(input.email, link(paths.account.signIn()), link(paths.account.forgotPassword())),
+          accountMail.alreadyRegistered(
+            input.email,
+            link(paths.account.signIn()),
+            link(paths.account.forgotPassword()),
+          ),
         );
         return;
       }
       const user = await db.transaction(async (tx) => {
         const created = await repository.insertUser(tx, { ...input, passwordHash });
-        await recordAudit(tx, { actorUserId: created.id, action: 'account.registered', subjectType: 'user', subjectId: created.id, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: created.id,
+          action: 'account.registered',
+          subjectType: 'user',
+          subjectId: created.id,
+          ip: actor.ip,
+        });
         return created;
       });
       await sendVerification(user);
@@ -49,7 +61,13 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
         const userId = await repository.consumeToken(tx, token, 'verify_email');
         if (!userId) return false;
         await repository.markEmailVerified(tx, userId);
-        await recordAudit(tx, { actorUserId: userId, action: 'account.email_verified', subjectType: 'user', subjectId: userId, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: userId,
+          action: 'account.email_verified',
+          subjectType: 'user',
+          subjectId: userId,
+          ip: actor.ip,
+        });
         return true;
       });
     },
@@ -64,13 +82,26 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
       const user = await repository.findUserByEmail(db, email);
       const passwordMatches = await verifyPassword(user?.passwordHash, password);
       if (!user || !passwordMatches) {
-        await recordAudit(db, { actorUserId: user?.id ?? null, action: 'session.sign_in_failed', subjectType: 'user', subjectId: user?.id, details: { email }, ip: actor.ip });
+        await recordAudit(db, {
+          actorUserId: user?.id ?? null,
+          action: 'session.sign_in_failed',
+          subjectType: 'user',
+          subjectId: user?.id,
+          details: { email },
+          ip: actor.ip,
+        });
         return { ok: false as const, reason: 'invalid' as const };
       }
       if (!user.emailVerifiedAt) return { ok: false as const, reason: 'unverified' as const };
       const sessionToken = await db.transaction(async (tx) => {
         const token = await startSession(tx, user.id);
-        await recordAudit(tx, { actorUserId: user.id, action: 'session.signed_in', subjectType: 'user', subjectId: user.id, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: user.id,
+          action: 'session.signed_in',
+          subjectType: 'user',
+          subjectId: user.id,
+          ip: actor.ip,
+        });
         return token;
       });
       return { ok: true as const, sessionToken };
@@ -79,7 +110,13 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
     async signOut(sessionToken: string, actor: Actor): Promise<void> {
       await db.transaction(async (tx) => {
         await endSession(tx, sessionToken);
-        await recordAudit(tx, { actorUserId: actor.userId, action: 'session.signed_out', subjectType: 'user', subjectId: actor.userId, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: actor.userId,
+          action: 'session.signed_out',
+          subjectType: 'user',
+          subjectId: actor.userId,
+          ip: actor.ip,
+        });
       });
     },
 
@@ -102,7 +139,13 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
         // Following the e-mailed link proves the address too.
         await repository.markEmailVerified(tx, userId);
         await endOtherSessions(tx, userId);
-        await recordAudit(tx, { actorUserId: userId, action: 'account.password_reset', subjectType: 'user', subjectId: userId, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: userId,
+          action: 'account.password_reset',
+          subjectType: 'user',
+          subjectId: userId,
+          ip: actor.ip,
+        });
         return repository.findUserById(tx, userId);
       });
       if (user) await mailer.send(accountMail.passwordChanged(user.email));
@@ -122,7 +165,13 @@ export function accountsService({ database, mailer, baseUrl }: AccountsDeps) {
       await db.transaction(async (tx) => {
         await repository.setPasswordHash(tx, user.id, passwordHash);
         await endOtherSessions(tx, user.id, user.sessionId);
-        await recordAudit(tx, { actorUserId: user.id, action: 'account.password_changed', subjectType: 'user', subjectId: user.id, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: user.id,
+          action: 'account.password_changed',
+          subjectType: 'user',
+          subjectId: user.id,
+          ip: actor.ip,
+        });
       });
       await mailer.send(accountMail.passwordChanged(user.email));
       return true;

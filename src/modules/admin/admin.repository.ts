@@ -13,7 +13,9 @@ export async function searchUsers(executor: Executor, query: string) {
       email: users.email,
       displayName: users.displayName,
       emailVerifiedAt: users.emailVerifiedAt,
-      roles: sql<GlobalRole[]>`coalesce((SELECT array_agg(${userRoles.role} ORDER BY ${userRoles.role}) FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id}), '{}')`,
+      roles: sql<
+        GlobalRole[]
+      >`coalesce((SELECT array_agg(${userRoles.role} ORDER BY ${userRoles.role}) FROM ${userRoles} WHERE ${userRoles.userId} = ${users.id}), '{}')`,
     })
     .from(users)
     .where(query ? sql`(${users.email} ILIKE ${pattern} OR ${users.displayName} ILIKE ${pattern})` : undefined)

@@ -49,11 +49,24 @@ export const adminModule: FastifyPluginAsync<ModuleOptions> = async (app, { data
     const form = rolesForm.safeParse(request.body ?? {});
     const selfDemotion = form.success && person.id === request.user?.id && !form.data.roles.includes('hub_admin');
     if (!form.success || selfDemotion) {
-      const message = selfDemotion ? 'You cannot remove your own hub admin role. Ask another hub admin' : 'Select roles from the list';
-      return reply.status(400).view(view('roles'), { title: `Roles for ${person.displayName}`, person, roles: GLOBAL_ROLES, errors: formErrors([['roles', message]]) });
+      const message = selfDemotion
+        ? 'You cannot remove your own hub admin role. Ask another hub admin'
+        : 'Select roles from the list';
+      return reply.status(400).view(view('roles'), {
+        title: `Roles for ${person.displayName}`,
+        person,
+        roles: GLOBAL_ROLES,
+        errors: formErrors([['roles', message]]),
+      });
     }
-    const { granted, revoked } = await admin.setRoles(person.id, form.data.roles, { userId: request.user?.id ?? '', ip: request.ip });
-    setFlash(reply, granted.length + revoked.length ? `Roles for ${person.displayName} have been updated.` : 'Nothing changed.');
+    const { granted, revoked } = await admin.setRoles(person.id, form.data.roles, {
+      userId: request.user?.id ?? '',
+      ip: request.ip,
+    });
+    setFlash(
+      reply,
+      granted.length + revoked.length ? `Roles for ${person.displayName} have been updated.` : 'Nothing changed.',
+    );
     return reply.redirect(paths.admin.users({ q: person.email }), 303);
   });
 
@@ -66,7 +79,9 @@ export const adminModule: FastifyPluginAsync<ModuleOptions> = async (app, { data
     reply.view(view('outbox'), { title: 'Outbox', mailKind: mailer.kind, ...(await admin.outbox()) }),
   );
   app.get<IdParams>('/admin/outbox/:id', hubAdmin, async (request, reply) => {
-    const message = uuid.safeParse(request.params.id).success ? await admin.outboxMessage(request.params.id) : undefined;
+    const message = uuid.safeParse(request.params.id).success
+      ? await admin.outboxMessage(request.params.id)
+      : undefined;
     if (!message) throw new HttpError(404, 'Page not found', 'There is no message at this address.');
     return reply.view(view('message'), { title: message.subject, message });
   });

@@ -27,7 +27,14 @@ export function adminService({ database }: { database: Database }) {
         await repository.grantRoles(tx, userId, granted, actor.userId);
         await repository.revokeRoles(tx, userId, revoked);
         if (granted.length + revoked.length > 0) {
-          await recordAudit(tx, { actorUserId: actor.userId, action: 'user.roles_changed', subjectType: 'user', subjectId: userId, details: { granted, revoked }, ip: actor.ip });
+          await recordAudit(tx, {
+            actorUserId: actor.userId,
+            action: 'user.roles_changed',
+            subjectType: 'user',
+            subjectId: userId,
+            details: { granted, revoked },
+            ip: actor.ip,
+          });
         }
         return { granted, revoked };
       });

@@ -5,7 +5,10 @@ import type { OrganisationRole } from '../../platform/sessions.ts';
 import { hashToken } from '../../platform/tokens.ts';
 import type { CreateOrganisationInput } from './organisations.schema.ts';
 
-export async function insertOrganisation(executor: Executor, input: CreateOrganisationInput & { createdBy: string | null; isDemo?: boolean }) {
+export async function insertOrganisation(
+  executor: Executor,
+  input: CreateOrganisationInput & { createdBy: string | null; isDemo?: boolean },
+) {
   const [row] = await executor.insert(organisations).values(input).returning();
   if (!row) throw new Error('insert into organisations returned no row');
   return row;
@@ -56,7 +59,14 @@ export async function organisationsOfUser(executor: Executor, userId: string) {
 
 export async function insertInvitation(
   executor: Executor,
-  values: { organisationId: string; email: string; role: OrganisationRole; tokenHash: string; invitedBy: string; days: number },
+  values: {
+    organisationId: string;
+    email: string;
+    role: OrganisationRole;
+    tokenHash: string;
+    invitedBy: string;
+    days: number;
+  },
 ) {
   const [row] = await executor
     .insert(organisationInvitations)
@@ -68,7 +78,12 @@ export async function insertInvitation(
 
 export async function pendingInvitations(executor: Executor, organisationId: string) {
   return executor
-    .select({ id: organisationInvitations.id, email: organisationInvitations.email, role: organisationInvitations.role, expiresAt: organisationInvitations.expiresAt })
+    .select({
+      id: organisationInvitations.id,
+      email: organisationInvitations.email,
+      role: organisationInvitations.role,
+      expiresAt: organisationInvitations.expiresAt,
+    })
     .from(organisationInvitations)
     .where(
       and(

@@ -39,7 +39,9 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
   app.post(paths.organisations.new(), { config: { policy: 'signedIn' } }, async (request, reply) => {
     const form = parseForm(createOrganisationSchema, request.body);
     if (!form.ok) {
-      return reply.status(400).view(view('new'), { title: 'Add your organisation', values: keptValues(request.body), errors: form.errors });
+      return reply
+        .status(400)
+        .view(view('new'), { title: 'Add your organisation', values: keptValues(request.body), errors: form.errors });
     }
     const organisation = await organisations.create(form.data, { userId: signedInUser(request).id, ip: request.ip });
     setFlash(reply, `${organisation.name} has been added. You are its admin.`);
@@ -52,34 +54,64 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
     return reply.view(view('show'), { title: organisation.name, organisation, role });
   });
 
-  app.get<IdParams>('/organisations/:id/members', { config: { policy: 'organisationMember' } }, async (request, reply) => {
-    const organisation = await organisationFrom(request.params.id);
-    const isAdmin = request.user?.memberships.get(organisation.id) === 'admin';
-    return reply.view(view('members'), { title: `Members of ${organisation.name}`, organisation, isAdmin, values: {}, ...(await organisations.membersPage(organisation.id)) });
-  });
-
-  app.post<IdParams>('/organisations/:id/invitations', { config: { policy: 'organisationAdmin', rateLimit: { max: 30, timeWindow: '1 hour' } } }, async (request, reply) => {
-    const organisation = await organisationFrom(request.params.id);
-    const form = parseForm(invitationSchema, request.body);
-    if (!form.ok) {
-      return reply.status(400).view(view('members'), {
-        title: `Members of ${organisation.name}`, organisation, isAdmin: true, values: keptValues(request.body), errors: form.errors, ...(await organisations.membersPage(organisation.id)),
+  app.get<IdParams>(
+    '/organisations/:id/members',
+    { config: { policy: 'organisationMember' } },
+    async (request, reply) => {
+      const organisation = await organisationFrom(request.params.id);
+      const isAdmin = request.user?.memberships.get(organisation.id) === 'admin';
+      return reply.view(view('members'), {
+        title: `Members of ${organisation.name}`,
+        organisation,
+        isAdmin,
+        values: {},
+        ...(await organisations.membersPage(organisation.id)),
       });
-    }
-    await organisations.invite(organisation, form.data, { userId: signedInUser(request).id, ip: request.ip });
-    setFlash(reply, `We have sent an invitation to ${form.data.email}.`);
-    return reply.redirect(paths.organisations.members({ id: organisation.id }), 303);
-  });
+    },
+  );
+
+  app.post<IdParams>(
+    '/organisations/:id/invitations',
+    { config: { policy: 'organisationAdmin', rateLimit: { max: 30, timeWindow: '1 hour' } } },
+    async (request, reply) => {
+      const organisation = await organisationFrom(request.params.id);
+      const form = parseForm(invitationSchema, request.body);
+      if (!form.ok) {
+        return reply.status(400).view(view('members'), {
+          title: `Members of ${organisation.name}`,
+          organisation,
+          isAdmin: true,
+          values: keptValues(request.body),
+          errors: form.errors,
+          ...(await organisations.membersPage(organisation.id)),
+        });
+      }
+      await organisations.invite(organisation, form.data, { userId: signedInUser(request).id, ip: request.ip });
+      setFlash(reply, `We have sent an invitation to ${form.data.email}.`);
+      return reply.redirect(paths.organisations.members({ id: organisation.id }), 303);
+    },
+  );
 
   app.get<TokenParams>('/invitations/:token', { config: { policy: 'public' } }, async (request, reply) => {
     const invitation = await organisations.findInvitation(request.params.token);
-    if (!invitation) return reply.status(400).view(view('invitation-invalid'), { title: 'This invitation has expired' });
-    return reply.view(view('invitation'), { title: `Join ${invitation.organisationName}`, invitation, token: request.params.token });
+    if (!invitation)
+      return reply.status(400).view(view('invitation-invalid'), { title: 'This invitation has expired' });
+    return reply.view(view('invitation'), {
+      title: `Join ${invitation.organisationName}`,
+      invitation,
+      token: request.params.token,
+    });
   });
   app.post<TokenParams>('/invitations/:token', { config: { policy: 'signedIn' } }, async (request, reply) => {
     const result = await organisations.acceptInvitation(request.params.token, signedInUser(request), request.ip);
-    if (!result.ok && result.reason === 'expired') return reply.status(400).view(view('invitation-invalid'), { title: 'This invitation has expired' });
-    if (!result.ok) throw new HttpError(403, 'This invitation is for someone else', 'Sign in with the email address the invitation was sent to.');
+    if (!result.ok && result.reason === 'expired')
+      return reply.status(400).view(view('invitation-invalid'), { title: 'This invitation has expired' });
+    if (!result.ok)
+      throw new HttpError(
+        403,
+        'This invitation is for someone else',
+        'Sign in with the email address the invitation was sent to.',
+      );
     setFlash(reply, `You have joined ${result.organisationName}.`);
     return reply.redirect(paths.organisations.show({ id: result.organisationId }), 303);
   });

@@ -12,7 +12,15 @@ export const DIRECTORY_PAGE_SIZE = 50;
 
 type Actor = { userId: string; ip: string };
 
-export function organisationsService({ database, mailer, baseUrl }: { database: Database; mailer: Mailer; baseUrl: string }) {
+export function organisationsService({
+  database,
+  mailer,
+  baseUrl,
+}: {
+  database: Database;
+  mailer: Mailer;
+  baseUrl: string;
+}) {
   const { db } = database;
 
   return {
@@ -22,7 +30,10 @@ export function organisationsService({ database, mailer, baseUrl }: { database: 
     },
 
     async page(page: number) {
-      const { rows, total } = await repository.listOrganisations(db, { limit: DIRECTORY_PAGE_SIZE, offset: (page - 1) * DIRECTORY_PAGE_SIZE });
+      const { rows, total } = await repository.listOrganisations(db, {
+        limit: DIRECTORY_PAGE_SIZE,
+        offset: (page - 1) * DIRECTORY_PAGE_SIZE,
+      });
       return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / DIRECTORY_PAGE_SIZE)) };
     },
 
@@ -33,7 +44,14 @@ export function organisationsService({ database, mailer, baseUrl }: { database: 
       return db.transaction(async (tx) => {
         const organisation = await repository.insertOrganisation(tx, { ...input, createdBy: actor.userId });
         await repository.upsertMember(tx, organisation.id, actor.userId, 'admin');
-        await recordAudit(tx, { actorUserId: actor.userId, action: 'organisation.created', subjectType: 'organisation', subjectId: organisation.id, details: { name: input.name }, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: actor.userId,
+          action: 'organisation.created',
+          subjectType: 'organisation',
+          subjectId: organisation.id,
+          details: { name: input.name },
+          ip: actor.ip,
+        });
         return organisation;
       });
     },
@@ -50,9 +68,21 @@ export function organisationsService({ database, mailer, baseUrl }: { database: 
       const token = newToken();
       await db.transaction(async (tx) => {
         const invitation = await repository.insertInvitation(tx, {
-          organisationId: organisation.id, email: input.email, role: input.role, tokenHash: hashToken(token), invitedBy: actor.userId, days: INVITATION_DAYS,
+          organisationId: organisation.id,
+          email: input.email,
+          role: input.role,
+          tokenHash: hashToken(token),
+          invitedBy: actor.userId,
+          days: INVITATION_DAYS,
         });
-        await recordAudit(tx, { actorUserId: actor.userId, action: 'organisation.member_invited', subjectType: 'organisation', subjectId: organisation.id, details: { invitationId: invitation.id, email: input.email, role: input.role }, ip: actor.ip });
+        await recordAudit(tx, {
+          actorUserId: actor.userId,
+          action: 'organisation.member_invited',
+          subjectType: 'organisation',
+          subjectId: organisation.id,
+          details: { invitationId: invitation.id, email: input.email, role: input.role },
+          ip: actor.ip,
+        });
       });
       await mailer.send({
         to: input.email,
@@ -68,13 +98,26 @@ export function organisationsService({ database, mailer, baseUrl }: { database: 
       return db.transaction(async (tx) => {
         const invitation = await repository.findOpenInvitation(tx, token);
         if (!invitation) return { ok: false as const, reason: 'expired' as const };
-        if (invitation.email.toLowerCase() !== user.email.toLowerCase()) return { ok: false as const, reason: 'wrong_person' as const };
-        if (!(await repository.markInvitationAccepted(tx, invitation.id, user.id))) return { ok: false as const, reason: 'expired' as const };
+        if (invitation.email.toLowerCase() !== user.email.toLowerCase())
+          return { ok: false as const, reason: 'wrong_person' as const };
+        if (!(await repository.markInvitationAccepted(tx, invitation.id, user.id)))
+          return { ok: false as const, reason: 'expired' as const };
         // An existing admin keeps admin rights when accepting a member invitation.
         const role = user.memberships.get(invitation.organisationId) === 'admin' ? 'admin' : invitation.role;
         await repository.upsertMember(tx, invitation.organisationId, user.id, role);
-        await recordAudit(tx, { actorUserId: user.id, action: 'organisation.invitation_accepted', subjectType: 'organisation', subjectId: invitation.organisationId, details: { invitationId: invitation.id, role }, ip });
-        return { ok: true as const, organisationId: invitation.organisationId, organisationName: invitation.organisationName };
+        await recordAudit(tx, {
+          actorUserId: user.id,
+          action: 'organisation.invitation_accepted',
+          subjectType: 'organisation',
+          subjectId: invitation.organisationId,
+          details: { invitationId: invitation.id, role },
+          ip,
+        });
+        return {
+          ok: true as const,
+          organisationId: invitation.organisationId,
+          organisationName: invitation.organisationName,
+        };
       });
     },
   };

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.ts';
+import { backup, RestoreError, restore } from '../db/backup.ts';
+import { openDatabase } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { createMailer } from '../platform/mail.ts';
+import { createAdmin } from './create-admin.ts';
+
+const usage = `Usage: working-connections <command>
+
+Commands:
+  migrate                              apply database migrations
+  create-admin EMAIL [--name "NAME"]   make someone a hub admin (creates the account and prints a link to set a password)
+  backup FILE                          write all data to FILE (gzipped JSON lines)
+  restore FILE                         replace all data with FILE's, in one transaction
+
+The database is PGlite in DATA_DIR (default ./data), or PostgreSQL when DATABASE_URL is set.`;
+
+/** Runs one command; returns the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { name: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, argument] = positionals;
+  if (!command || values.help) {
+    console.log(usage);
+    return command || values.help ? 0 : 2;
+  }
+  if (!['migrate', 'create-admin', 'backup', 'restore'].includes(command)) {
+    console.error(`Unknown command "${command}".\n\n${usage}`);
+    return 2;
+  }
+  if (command !== 'migrate' && !argument) {
+    console.error(`"${command}" needs ${command === 'create-admin' ? 'an email address' : 'a file name'}.\n\n${usage}`);
+    return 2;
+  }
+  const config = loadConfig();
+  const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, baseUrl: config.baseUrl, db: database.db });
+  try {
+    const applied = await migrate(database);
+    if (command === 'migrate') {
+      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+    } else if (command === 'create-admin') {
+      const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);
+      console.log(`${result.email} is a hub admin.`);
+      if (result.link)
+        console.log(`They set their password with this link (single use, valid for 24 hours):\n${result.link}`);
+    } else if (command === 'backup') {
+      const result = await backup(database, argument ?? '');
+      console.log(`Wrote ${result.rows} rows from ${result.tables} tables to ${argument}.`);
+    } else {
+      const result = await restore(database, argument ?? '');
+      console.log(`Restored ${result.rows} rows from ${argument}.`);
+    }
+    return 0;
+  } finally {
+    mailer.close();
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]) {
+  try {
+    process.exitCode = await runCli(argv);
+  } catch (error) {
+    const known =
+      error instanceof ConfigError || error instanceof RestoreError || (error as Error).message?.includes('Usage:');
+    console.error(known ? (error as Error).message : error);
+    process.exitCode = 1;
+  }
+}
