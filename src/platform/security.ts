@@ -14,6 +14,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: CurrentUser | null;
   }
+  interface FastifyInstance {
+    /** Every route with the policy it declares, for the authorisation test matrix. */
+    routePolicies(): { method: string; url: string; policy: string | undefined; asset: boolean }[];
+  }
 }
 
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -70,6 +74,20 @@ export async function registerSecurity(app: FastifyInstance, config: Config, dat
   app.addHook('onRoute', (route) => {
     routes.push(route);
   });
+  app.decorate('routePolicies', () =>
+    routes
+      .flatMap((route) =>
+        [route.method]
+          .flat()
+          .map((method) => ({
+            method,
+            url: route.url,
+            policy: route.config?.policy,
+            asset: route.config?.asset === true,
+          })),
+      )
+      .filter((route) => route.method !== 'HEAD'),
+  );
   app.addHook('onReady', async () => {
     const missing = routes
       .filter((route) => !isPolicyName(route.config?.policy))
@@ -99,6 +117,7 @@ export async function registerSecurity(app: FastifyInstance, config: Config, dat
 function refuse(request: FastifyRequest, reply: FastifyReply) {
   if (request.user) throw new HttpError(403, 'You do not have permission to do this');
   if (wantsJson(request)) return sendProblem(reply, 401, 'Sign in to use this part of the API.');
-  const next = request.method === 'GET' ? request.url : undefined;
-  return reply.redirect(paths.account.signIn({ next }), 303);
+  // A page sends the person to sign in and back; a form post has nowhere sensible to come back to.
+  if (request.method !== 'GET') throw new HttpError(401, 'You need to sign in', 'Sign in, then try again.');
+  return reply.redirect(paths.account.signIn({ next: request.url }), 303);
 }

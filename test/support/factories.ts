@@ -4,7 +4,7 @@ import { insertUser } from '../../src/modules/accounts/accounts.repository.ts';
 import { grantRoles } from '../../src/modules/admin/admin.repository.ts';
 import { insertOrganisation, upsertMember } from '../../src/modules/organisations/organisations.repository.ts';
 import { hashPassword } from '../../src/platform/passwords.ts';
-import type { GlobalRole } from '../../src/platform/sessions.ts';
+import { type GlobalRole, startSession } from '../../src/platform/sessions.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 // Hashing is deliberately slow; one hash serves every factory-made person.
@@ -38,4 +38,9 @@ export async function buildOrganisation(
   for (const admin of options.admins ?? []) await upsertMember(database.db, organisation.id, admin.id, 'admin');
   for (const member of options.members ?? []) await upsertMember(database.db, organisation.id, member.id, 'member');
   return organisation;
+}
+
+/** A signed-in agent for a person, without going through the (rate-limited) sign-in form. */
+export async function sessionCookieFor(database: Database, userId: string): Promise<string> {
+  return startSession(database.db, userId);
 }

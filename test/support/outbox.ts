@@ -12,7 +12,8 @@ export async function latestMail(database: Database, to: string) {
     .limit(1);
   if (!message) throw new Error(`no mail to ${to}`);
   const link = /https?:\/\/\S+/.exec(message.textBody)?.[0];
-  return { ...message, link, path: link ? new URL(link).pathname : undefined };
+  if (!link) throw new Error(`no link in "${message.subject}"`);
+  return { ...message, link, path: new URL(link).pathname };
 }
 
 export async function mailCount(database: Database, to: string) {

@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { upsertMember } from '../src/modules/organisations/organisations.repository.ts';
+import type { PolicyName } from '../src/platform/policies.ts';
+import type { GlobalRole } from '../src/platform/sessions.ts';
+import { Agent } from './support/agent.ts';
+import { buildOrganisation, buildUser, sessionCookieFor } from './support/factories.ts';
+import { createTestApp, type TestContext } from './support/test-app.ts';
+
+// The policy each route must declare. A new route fails this test until it is added here, on purpose.
+const expectedPolicies: Record<string, PolicyName> = {
+  'GET /': 'public',
+  'GET /accessibility': 'public',
+  'GET /privacy': 'public',
+  'GET /cookies': 'public',
+  'GET /health': 'public',
+  'GET /:slug(opportunities|impact|consortia)': 'public',
+  'GET /register': 'public',
+  'POST /register': 'public',
+  'GET /register/check-your-email': 'public',
+  'GET /verify-email/:token': 'public',
+  'GET /verify-email/resend': 'public',
+  'POST /verify-email/resend': 'public',
+  'GET /sign-in': 'public',
+  'POST /sign-in': 'public',
+  'POST /sign-out': 'signedIn',
+  'GET /forgot-password': 'public',
+  'POST /forgot-password': 'public',
+  'GET /forgot-password/check-your-email': 'public',
+  'GET /reset-password/:token': 'public',
+  'POST /reset-password/:token': 'public',
+  'GET /account': 'signedIn',
+  'GET /account/password': 'signedIn',
+  'POST /account/password': 'signedIn',
+  'GET /directory': 'public',
+  'GET /organisations/new': 'signedIn',
+  'POST /organisations/new': 'signedIn',
+  'GET /organisations/:id': 'public',
+  'GET /organisations/:id/members': 'organisationMember',
+  'POST /organisations/:id/invitations': 'organisationAdmin',
+  'GET /invitations/:token': 'public',
+  'POST /invitations/:token': 'signedIn',
+  'GET /admin': 'hubAdmin',
+  'GET /admin/users': 'hubAdmin',
+  'GET /admin/users/:id/roles': 'hubAdmin',
+  'POST /admin/users/:id/roles': 'hubAdmin',
+  'GET /admin/audit': 'hubAdmin',
+  'GET /admin/outbox': 'hubAdmin',
+  'GET /admin/outbox/:id': 'hubAdmin',
+};
+
+type ActorName =
+  | 'visitor'
+  | 'member of another organisation'
+  | 'org member'
+  | 'org admin'
+  | 'commissioner'
+  | 'procurement officer'
+  | 'trustee candidate'
+  | 'hub admin';
+
+const everyone: ActorName[] = [
+  'visitor',
+  'member of another organisation',
+  'org member',
+  'org admin',
+  'commissioner',
+  'procurement officer',
+  'trustee candidate',
+  'hub admin',
+];
+const signedIn = everyone.filter((actor) => actor !== 'visitor');
+
+// Who each policy lets in, for routes about "the" organisation (the one the org member and admin belong to).
+const allowedBy: Record<PolicyName, ActorName[]> = {
+  public: everyone,
+  signedIn,
+  hubAdmin: ['hub admin'],
+  organisationMember: ['org member', 'org admin', 'hub admin'],
+  organisationAdmin: ['org admin'],
+};
+
+let context: TestContext;
+const sessions = new Map<ActorName, string | undefined>();
+let organisationId = '';
+
+before(async () => {
+  context = await createTestApp();
+  const { database } = context;
+  const theOrganisation = await buildOrganisation(database);
+  organisationId = theOrganisation.id;
+  const person = async (roles: GlobalRole[] = []) => (await buildUser(database, { roles })).id;
+  const otherMember = await person();
+  await buildOrganisation(database, { members: [{ id: otherMember }] });
+  const member = await person();
+  const admin = await person();
+  await upsertMember(database.db, organisationId, member, 'member');
+  await upsertMember(database.db, organisationId, admin, 'admin');
+  const ids: Record<Exclude<ActorName, 'visitor'>, string> = {
+    'member of another organisation': otherMember,
+    'org member': member,
+    'org admin': admin,
+    commissioner: await person(['commissioner']),
+    'procurement officer': await person(['procurement_officer']),
+    'trustee candidate': await person(['trustee_candidate']),
+    'hub admin': await person(['hub_admin']),
+  };
+  sessions.set('visitor', undefined);
+  for (const [actor, id] of Object.entries(ids)) sessions.set(actor as ActorName, id);
+});
+after(() => context.close());
+
+test('every route declares the policy this matrix expects', () => {
+  const declared = Object.fromEntries(
+    context.app
+      .routePolicies()
+      .filter((route) => !route.asset)
+      .map((route) => [`${route.method} ${route.url}`, route.policy]),
+  );
+  assert.deepEqual(declared, expectedPolicies);
+});
+
+test('static assets are public and need no session', () => {
+  const assets = context.app.routePolicies().filter((route) => route.asset);
+  assert.ok(assets.length >= 3);
+  for (const asset of assets) assert.equal(asset.policy, 'public');
+});
+
+for (const [route, policy] of Object.entries(expectedPolicies)) {
+  test(`${route} lets in exactly whom ${policy} allows`, async () => {
+    const [method, pattern = ''] = route.split(' ');
+    const url = pattern
+      .replace(':slug(opportunities|impact|consortia)', 'impact')
+      .replace(':id', organisationId)
+      .replace(':token', 'not-a-real-token');
+    for (const [index, actor] of everyone.entries()) {
+      // Each actor gets its own network address and a fresh session, so rate limits and sign-outs do not leak.
+      const agent = new Agent(context.app, `10.1.${index}.1`);
+      const userId = sessions.get(actor);
+      if (userId) agent.cookies.set('wc_session', await sessionCookieFor(context.database, userId));
+      const response = method === 'GET' ? await agent.get(url) : await agent.post(url, {});
+      const deniedVisitor =
+        response.statusCode === 401 ||
+        (response.statusCode === 303 && String(response.headers.location).startsWith('/sign-in?next='));
+      const denied = response.statusCode === 403 || deniedVisitor;
+      const expectAllowed = allowedBy[policy].includes(actor);
+      assert.equal(
+        !denied,
+        expectAllowed,
+        `${actor}: ${method} ${url} answered ${response.statusCode} ${response.headers.location ?? ''}`,
+      );
+      assert.notEqual(response.statusCode, 500, `${actor}: ${method} ${url} must never answer 500`);
+      if (denied && actor !== 'visitor') assert.equal(response.statusCode, 403);
+    }
+  });
+}
