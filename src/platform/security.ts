@@ -77,14 +77,12 @@ export async function registerSecurity(app: FastifyInstance, config: Config, dat
   app.decorate('routePolicies', () =>
     routes
       .flatMap((route) =>
-        [route.method]
-          .flat()
-          .map((method) => ({
-            method,
-            url: route.url,
-            policy: route.config?.policy,
-            asset: route.config?.asset === true,
-          })),
+        [route.method].flat().map((method) => ({
+          method,
+          url: route.url,
+          policy: route.config?.policy,
+          asset: route.config?.asset === true,
+        })),
       )
       .filter((route) => route.method !== 'HEAD'),
   );

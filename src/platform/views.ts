@@ -33,5 +33,13 @@ export function createViewEnvironment(): nunjucks.Environment {
     value ? londonDateTime.format(new Date(value)).replace(' at ', ', ') : '',
   );
   environment.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));
+  // Plain text with its web addresses made into links; everything else escaped.
+  environment.addFilter('linkify', (value: unknown) => {
+    const escapeHtml = environment.getFilter('escape') as (text: string) => { toString(): string };
+    const escaped = escapeHtml(String(value ?? '')).toString();
+    return new nunjucks.runtime.SafeString(
+      escaped.replace(/https?:\/\/[^\s<"']+/g, (url: string) => `<a class="govuk-link" href="${url}">${url}</a>`),
+    );
+  });
   return environment;
 }
