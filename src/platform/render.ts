@@ -15,10 +15,15 @@ export function registerRendering(app: FastifyInstance): void {
   app.decorateReply('view', function view(template: string, context: Record<string, unknown> = {}) {
     const request = this.request;
     const path = request.url.split('?')[0] ?? '/';
+    // Made on first use: a page without a form sets no CSRF cookie and pays nothing for it.
+    let csrfToken: string | undefined;
     const html = environment.render(template, {
       ...context,
       cspNonce: this.cspNonce?.script,
-      csrfToken: this.generateCsrf(),
+      csrfToken: () => {
+        csrfToken ??= this.generateCsrf();
+        return csrfToken;
+      },
       flash: takeFlash(request, this),
       user: request.user,
       navigation: navigationFor(request.user, path),

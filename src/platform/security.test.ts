@@ -29,6 +29,16 @@ describe('headers and content security policy', () => {
     assert.notEqual(second.headers['content-security-policy'], csp, 'a fresh nonce for every response');
   });
 
+  test('a visitor who only reads gets no cookie; a page with a form sets only the HTTP-only CSRF cookie', async () => {
+    const reading = await context.app.inject({ url: '/' });
+    assert.equal(reading.headers['set-cookie'], undefined);
+    const form = await context.app.inject({ url: '/sign-in' });
+    const cookies = form.cookies.map(
+      (cookie) => `${cookie.name} httpOnly=${cookie.httpOnly} sameSite=${cookie.sameSite}`,
+    );
+    assert.deepEqual(cookies, ['wc_csrf httpOnly=true sameSite=Lax']);
+  });
+
   test('the usual security headers are set', async () => {
     const page = await context.app.inject({ url: '/' });
     assert.equal(page.headers['x-content-type-options'], 'nosniff');

@@ -55,7 +55,10 @@ async function accountJourney(server: Server, readLink: MailReader, email: strin
     await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 
     await visit(page, await readLink(email, /Confirm your email address/), 'verified, sign in');
-    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Your email address is confirmed/);
+    assert.match(
+      (await page.locator('.govuk-notification-banner').textContent()) ?? '',
+      /Your email address is confirmed/,
+    );
 
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -63,7 +66,7 @@ async function accountJourney(server: Server, readLink: MailReader, email: strin
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
 
     await submit(page, 'signed out', 'Sign out');
-    assert.match(await page.locator('.govuk-notification-banner').innerText(), /You have signed out/);
+    assert.match((await page.locator('.govuk-notification-banner').textContent()) ?? '', /You have signed out/);
 
     await page.getByRole('link', { name: 'I have forgotten my password' }).click();
     await expectAccessible(page, 'forgot password');
@@ -74,7 +77,10 @@ async function accountJourney(server: Server, readLink: MailReader, email: strin
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await page.getByLabel('Confirm new password').fill(NEW_PASSWORD);
     await submit(page, 'password reset, sign in', 'Reset password');
-    assert.match(await page.locator('.govuk-notification-banner').innerText(), /Your password has been reset/);
+    assert.match(
+      (await page.locator('.govuk-notification-banner').textContent()) ?? '',
+      /Your password has been reset/,
+    );
 
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password').fill(NEW_PASSWORD);
@@ -116,7 +122,15 @@ describe('account journey with mail kept in the outbox', { skip }, () => {
 
   test('the other pages of the shell pass axe too', async () => {
     const page = await (await browser.newContext()).newPage();
-    for (const path of ['/directory', '/impact', '/accessibility', '/privacy', '/cookies', '/no-such-page', '/verify-email/resend']) {
+    for (const path of [
+      '/directory',
+      '/impact',
+      '/accessibility',
+      '/privacy',
+      '/cookies',
+      '/no-such-page',
+      '/verify-email/resend',
+    ]) {
       await visit(page, `${server.baseUrl}${path}`, path);
     }
     for (const path of ['/admin', '/admin/users', '/admin/audit', '/organisations/new']) {

@@ -1,0 +1,4 @@
+// Runs every benchmark in turn. Each prints its own figures beside a baseline measured in the same run.
+import { benchHomePage } from './home-page.ts';
+
+await benchHomePage();
