@@ -1,4 +1,4 @@
-import { and, eq, gt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { organisationMembers, sessions, userRoles, users } from '../db/schema.ts';
 import { hashToken, newToken } from './tokens.ts';
@@ -24,6 +24,8 @@ export type CurrentUser = {
 /** Starts a session and returns the secret for the cookie; only its hash is stored. */
 export async function startSession(executor: Executor, userId: string): Promise<string> {
   const token = newToken();
+  // Expired sessions are swept here, person by person, so the table never needs a separate clean-up job.
+  await executor.delete(sessions).where(and(eq(sessions.userId, userId), lte(sessions.expiresAt, sql`now()`)));
   await executor.insert(sessions).values({
     id: hashToken(token),
     userId,

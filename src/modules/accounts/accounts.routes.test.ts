@@ -178,6 +178,30 @@ describe('signing in and out', () => {
   });
 });
 
+test('password reset and new confirmation links, which send mail, are rate limited', async () => {
+  const agent = new Agent(context.app, '10.9.9.10');
+  const statuses: number[] = [];
+  for (let attempt = 0; attempt < 6; attempt += 1) {
+    statuses.push((await agent.post('/forgot-password', { email: 'flood@example.org' })).statusCode);
+  }
+  assert.deepEqual(statuses, [303, 303, 303, 303, 303, 429]);
+  const limited = await agent.post('/forgot-password', { email: 'flood@example.org' });
+  assert.match(limited.body, /You have tried too many times/);
+  assert.ok(Number(limited.headers['retry-after']) > 0);
+});
+
+test('registration is rate limited per network address', async () => {
+  const agent = new Agent(context.app, '10.9.9.11');
+  const statuses: number[] = [];
+  for (let attempt = 0; attempt < 11; attempt += 1) {
+    statuses.push(
+      (await agent.post('/register', { displayName: '', email: '', password: '', confirmPassword: '' })).statusCode,
+    );
+  }
+  assert.equal(statuses.filter((status) => status === 400).length, 10);
+  assert.equal(statuses[10], 429);
+});
+
 describe('passwords', () => {
   test('a reset link sets a new password once, signs out everywhere, and then expires', async () => {
     const person = await buildUser(context.database);
