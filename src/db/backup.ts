@@ -113,10 +113,17 @@ export async function restore(database: Database, file: string): Promise<{ rows:
     for (const table of tables) {
       const tableRows = byTable.get(table) ?? [];
       const name = pg.escapeIdentifier(table);
+      // Generated columns are derived again by the database, never restored.
+      const stored = await tx.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER' ORDER BY ordinal_position`,
+        [table],
+      );
+      const columns = stored.map((row) => pg.escapeIdentifier(row.column_name)).join(', ');
       for (let start = 0; start < tableRows.length; start += INSERT_BATCH) {
         const batch = tableRows.slice(start, start + INSERT_BATCH);
         await tx.query(
-          `INSERT INTO ${name} OVERRIDING SYSTEM VALUE SELECT * FROM json_populate_recordset(null::${name}, $1::json)`,
+          `INSERT INTO ${name} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM json_populate_recordset(null::${name}, $1::json)`,
           [JSON.stringify(batch)],
         );
         rows += batch.length;

@@ -1,4 +1,19 @@
-import { bigint, boolean, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 // Mirrors migrations/*.sql, which are the source of truth for the database; this file types the queries.
 
@@ -48,6 +63,31 @@ export const organisations = pgTable('organisations', {
   charityNumber: text('charity_number'),
   companyNumber: text('company_number'),
   isDemo: boolean('is_demo').notNull().default(false),
+  sector: text('sector').$type<'vcse' | 'public'>().notNull().default('vcse'),
+  legalForm: text('legal_form'),
+  description: text('description').notNull().default(''),
+  incomePence: bigint('income_pence', { mode: 'number' }),
+  incomePrivate: boolean('income_private').notNull().default(false),
+  tier: smallint('tier').generatedAlwaysAs(sql`0`),
+  districts: text('districts').array().notNull().default([]),
+  wards: text('wards').array().notNull().default([]),
+  services: text('services').array().notNull().default([]),
+  activities: text('activities').array().notNull().default([]),
+  beneficiaries: text('beneficiaries').array().notNull().default([]),
+  assurances: text('assurances').array().notNull().default([]),
+  foundedYear: smallint('founded_year'),
+  staffCount: integer('staff_count'),
+  volunteerCount: integer('volunteer_count'),
+  website: text('website'),
+  publicEmail: text('public_email'),
+  publicPhone: text('public_phone'),
+  contactName: text('contact_name'),
+  contactEmail: text('contact_email'),
+  contactPhone: text('contact_phone'),
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  verifiedBy: uuid('verified_by'),
+  searchKeywords: text('search_keywords').notNull().default(''),
+  searchVector: tsvector('search_vector').generatedAlwaysAs(sql`0`),
   createdBy: uuid('created_by'),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
