@@ -2,12 +2,15 @@ import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { describeSeed, isEmpty, seedDemoData } from './db/seed/seed.ts';
 
 /** Starts the service: config → database (migrated) → app → listen, and shuts down cleanly on a signal. */
 async function main() {
   const config = loadConfig();
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir });
   const applied = await migrate(database);
+  // A fresh embedded or development database opens on a living platform; production starts empty.
+  if (config.env !== 'production' && (await isEmpty(database))) console.log(describeSeed(await seedDemoData(database)));
   const app = await buildApp({
     config,
     database,

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { backup, RestoreError, restore } from '../db/backup.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
+import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
 import { createMailer } from '../platform/mail.ts';
 import { createAdmin } from './create-admin.ts';
 
@@ -11,6 +12,7 @@ const usage = `Usage: working-connections <command>
 Commands:
   migrate                              apply database migrations
   create-admin EMAIL [--name "NAME"]   make someone a hub admin (creates the account and prints a link to set a password)
+  seed                                 add the demo data to an empty database
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -28,11 +30,11 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(usage);
     return command || values.help ? 0 : 2;
   }
-  if (!['migrate', 'create-admin', 'backup', 'restore'].includes(command)) {
+  if (!['migrate', 'seed', 'create-admin', 'backup', 'restore'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
-  if (command !== 'migrate' && !argument) {
+  if (!['migrate', 'seed'].includes(command) && !argument) {
     console.error(`"${command}" needs ${command === 'create-admin' ? 'an email address' : 'a file name'}.\n\n${usage}`);
     return 2;
   }
@@ -43,6 +45,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const applied = await migrate(database);
     if (command === 'migrate') {
       console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+    } else if (command === 'seed') {
+      console.log(describeSeed(await seedDemoData(database)));
     } else if (command === 'create-admin') {
       const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);
       console.log(`${result.email} is a hub admin.`);
@@ -67,7 +71,9 @@ export async function main(argv: string[]) {
     process.exitCode = await runCli(argv);
   } catch (error) {
     const known =
-      error instanceof ConfigError || error instanceof RestoreError || (error as Error).message?.includes('Usage:');
+      error instanceof ConfigError ||
+      error instanceof RestoreError ||
+      /Usage:|already has data/.test((error as Error).message);
     console.error(known ? (error as Error).message : error);
     process.exitCode = 1;
   }

@@ -83,3 +83,16 @@ export const beneficiaryLabel = labelOf(BENEFICIARIES);
 export const activityLabel = labelOf(ACTIVITIES);
 export const assuranceLabel = labelOf(ASSURANCES);
 export const codesOf = (list: readonly Entry[]) => list.map((entry) => entry.code) as [string, ...string[]];
+
+/** Words a search should find an organisation by, beyond its name and description: its codes' labels. */
+export function searchKeywordsFor(profile: {
+  services: string[];
+  activities: string[];
+  beneficiaries: string[];
+}): string {
+  return [
+    ...profile.services.map(serviceLabel),
+    ...profile.activities.map(activityLabel),
+    ...profile.beneficiaries.map(beneficiaryLabel),
+  ].join(' ');
+}
