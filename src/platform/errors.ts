@@ -19,6 +19,7 @@ const titles: Record<number, string> = {
   403: 'You do not have permission to see this page',
   404: 'Page not found',
   405: 'Method not allowed',
+  409: 'This has already been recorded',
   413: 'The upload is too large',
   415: 'The request is in a format we cannot read',
   429: 'Too many attempts',
@@ -56,7 +57,16 @@ export function sendProblem(
 function describe(error: FastifyError | HttpError): { status: number; title: string; detail: string | undefined } {
   if (error instanceof HttpError) return { status: error.statusCode, title: error.title, detail: error.detail };
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (status >= 500) return { status, title: titles[status] ?? titles[500] ?? '', detail: undefined };
+  if (status >= 500 && error.code !== '23505')
+    return { status, title: titles[status] ?? titles[500] ?? '', detail: undefined };
+  // A unique constraint that a check before the write did not catch (two people at once): say so, plainly.
+  if (error.code === '23505') {
+    return {
+      status: 409,
+      title: 'This has already been recorded',
+      detail: 'Someone else saved the same details a moment ago. Go back and check.',
+    };
+  }
   if (error.code?.startsWith('FST_CSRF')) {
     return {
       status: 403,

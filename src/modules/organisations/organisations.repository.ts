@@ -1,9 +1,11 @@
-import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { organisationInvitations, organisationMembers, organisations, users } from '../../db/schema.ts';
 import type { OrganisationRole } from '../../platform/sessions.ts';
 import { hashToken } from '../../platform/tokens.ts';
+import { searchKeywordsFor } from './catalogue.ts';
 import type { CreateOrganisationInput } from './organisations.schema.ts';
+import type { ProfileInput } from './profile.schema.ts';
 
 export async function insertOrganisation(
   executor: Executor,
@@ -125,4 +127,72 @@ export async function markInvitationAccepted(executor: Executor, invitationId: s
     .where(and(eq(organisationInvitations.id, invitationId), isNull(organisationInvitations.acceptedAt)))
     .returning({ id: organisationInvitations.id });
   return rows.length === 1;
+}
+
+/** The table's columns for a profile, with the search keywords that go with its codes. */
+export function profileColumns(profile: ProfileInput) {
+  return {
+    name: profile.name,
+    legalForm: profile.legalForm,
+    description: profile.description,
+    incomePence: profile.income,
+    incomePrivate: profile.incomePrivate,
+    districts: profile.districts,
+    wards: profile.wards,
+    services: profile.services,
+    activities: profile.activities,
+    beneficiaries: profile.beneficiaries,
+    assurances: profile.assurances,
+    foundedYear: profile.foundedYear,
+    staffCount: profile.staffCount,
+    volunteerCount: profile.volunteerCount,
+    website: profile.website,
+    publicEmail: profile.publicEmail,
+    publicPhone: profile.publicPhone,
+    contactName: profile.contactName,
+    contactEmail: profile.contactEmail,
+    contactPhone: profile.contactPhone,
+    charityNumber: profile.charityNumber,
+    companyNumber: profile.companyNumber,
+    searchKeywords: searchKeywordsFor(profile),
+  };
+}
+
+export async function updateProfile(executor: Executor, id: string, profile: ProfileInput) {
+  const [row] = await executor
+    .update(organisations)
+    .set({ ...profileColumns(profile), updatedAt: sql`now()` })
+    .where(eq(organisations.id, id))
+    .returning({ id: organisations.id });
+  return row !== undefined;
+}
+
+/** Another organisation already using this charity or company number, if any. */
+export async function findIdentifierClash(
+  executor: Executor,
+  identifiers: { charityNumber: string | null; companyNumber: string | null },
+  exceptId?: string,
+) {
+  const clauses = [
+    identifiers.charityNumber ? eq(organisations.charityNumber, identifiers.charityNumber) : undefined,
+    identifiers.companyNumber ? eq(organisations.companyNumber, identifiers.companyNumber) : undefined,
+  ].filter((clause) => clause !== undefined);
+  if (clauses.length === 0) return undefined;
+  const [row] = await executor
+    .select({
+      id: organisations.id,
+      name: organisations.name,
+      charityNumber: organisations.charityNumber,
+      companyNumber: organisations.companyNumber,
+    })
+    .from(organisations)
+    .where(and(or(...clauses), exceptId ? ne(organisations.id, exceptId) : undefined));
+  return row;
+}
+
+export async function setVerified(executor: Executor, id: string, verifiedBy: string | null) {
+  await executor
+    .update(organisations)
+    .set({ verifiedAt: verifiedBy ? sql`now()` : null, verifiedBy, updatedAt: sql`now()` })
+    .where(eq(organisations.id, id));
 }

@@ -24,7 +24,7 @@ test('a signed-in person adds their organisation and becomes its admin; it appea
   );
   assert.equal(invalid.statusCode, 400);
   assert.match(invalid.body, /Enter the name of your organisation/);
-  assert.match(invalid.body, /Charity number must be like 1123456/);
+  assert.match(invalid.body, /Charity number must be 6 to 8 digits, like 1123456/);
   assert.match(invalid.body, /value="abc"/);
 
   const created = await agent.post(
@@ -93,4 +93,22 @@ test('an org admin invites a colleague, who accepts with the same address; nobod
   assert.match(members.body, /colleague@example.org/);
   assert.doesNotMatch(members.body, /Send invitation/, 'members cannot invite');
   assert.equal((await colleagueAgent.post(mail.path, {}, { from: '/' })).statusCode, 400, 'an invitation works once');
+});
+
+test('a charity number already in the directory is refused beside the field', async () => {
+  const first = await buildUser(context.database);
+  const agent = new Agent(context.app);
+  await agent.signIn(first.email, first.password);
+  await agent.post(
+    '/organisations/new',
+    { name: 'Original Trust', charityNumber: '1999777' },
+    { from: '/organisations/new' },
+  );
+  const copy = await agent.post(
+    '/organisations/new',
+    { name: 'Copy Trust', charityNumber: '1999777' },
+    { from: '/organisations/new' },
+  );
+  assert.equal(copy.statusCode, 400);
+  assert.match(copy.body, /Original Trust already has charity number 1999777/);
 });

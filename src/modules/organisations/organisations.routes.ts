@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ModuleOptions } from '../../app.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { setFlash } from '../../platform/flash.ts';
-import { keptValues, parseForm } from '../../platform/forms.ts';
+import { formErrors, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
 import type { CurrentUser } from '../../platform/sessions.ts';
 import { createOrganisationSchema, invitationSchema } from './organisations.schema.ts';
@@ -42,6 +42,14 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
       return reply
         .status(400)
         .view(view('new'), { title: 'Add your organisation', values: keptValues(request.body), errors: form.errors });
+    }
+    const clashes = await organisations.identifierClashes(form.data);
+    if (clashes.length > 0) {
+      return reply.status(400).view(view('new'), {
+        title: 'Add your organisation',
+        values: keptValues(request.body),
+        errors: formErrors(clashes),
+      });
     }
     const organisation = await organisations.create(form.data, { userId: signedInUser(request).id, ip: request.ip });
     setFlash(reply, `${organisation.name} has been added. You are its admin.`);

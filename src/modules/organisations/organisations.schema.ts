@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { emailField } from '../accounts/accounts.schema.ts';
-
-const optionalIdentifier = (label: string, pattern: RegExp, example: string) =>
-  z
-    .string()
-    .trim()
-    .toUpperCase()
-    .refine((value) => value === '' || pattern.test(value), `${label} must be like ${example}`)
-    .transform((value) => value || null)
-    .optional()
-    .transform((value) => value ?? null);
+import { identifierRules } from './profile.schema.ts';
 
 export const createOrganisationSchema = z.object({
   name: z
@@ -17,8 +8,7 @@ export const createOrganisationSchema = z.object({
     .trim()
     .min(1, 'Enter the name of your organisation')
     .max(200, 'Name must be 200 characters or fewer'),
-  charityNumber: optionalIdentifier('Charity number', /^\d{6,8}(-\d{1,2})?$/, '1123456'),
-  companyNumber: optionalIdentifier('Company number', /^([A-Z]{2}\d{6}|\d{8})$/, '01234567 or SC123456'),
+  ...identifierRules,
 });
 
 export const invitationSchema = z.object({

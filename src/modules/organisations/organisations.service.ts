@@ -40,6 +40,29 @@ export function organisationsService({
     organisationsOf: (userId: string) => repository.organisationsOfUser(db, userId),
 
     /** The person who registers an organisation becomes its first admin. */
+    /** Field messages when another organisation already has this charity or company number. */
+    async identifierClashes(
+      identifiers: { charityNumber: string | null; companyNumber: string | null },
+      exceptId?: string,
+    ) {
+      const clash = await repository.findIdentifierClash(db, identifiers, exceptId);
+      if (!clash) return [];
+      const pairs: [string, string][] = [];
+      if (identifiers.charityNumber && clash.charityNumber === identifiers.charityNumber) {
+        pairs.push([
+          'charityNumber',
+          `${clash.name} already has charity number ${clash.charityNumber}. Ask its admin to invite you`,
+        ]);
+      }
+      if (identifiers.companyNumber && clash.companyNumber === identifiers.companyNumber) {
+        pairs.push([
+          'companyNumber',
+          `${clash.name} already has company number ${clash.companyNumber}. Ask its admin to invite you`,
+        ]);
+      }
+      return pairs;
+    },
+
     async create(input: CreateOrganisationInput, actor: Actor) {
       return db.transaction(async (tx) => {
         const organisation = await repository.insertOrganisation(tx, { ...input, createdBy: actor.userId });
