@@ -47,6 +47,9 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /admin/audit': 'hubAdmin',
   'GET /admin/outbox': 'hubAdmin',
   'GET /admin/outbox/:id': 'hubAdmin',
+  'GET /openreferral/services': 'public',
+  'GET /openreferral/services/:id': 'public',
+  'GET /openreferral/organizations': 'public',
 };
 
 type ActorName =

@@ -35,6 +35,12 @@ export const paths = {
     invite: ({ id }: { id: string }) => `/organisations/${id}/invitations`,
     acceptInvitation: ({ token }: { token: string }) => `/invitations/${token}`,
   },
+  openReferral: {
+    services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),
+    service: ({ id }: { id: string }) => `/openreferral/services/${id}`,
+    organizations: (query: { page?: string; per_page?: string } = {}) =>
+      withQuery('/openreferral/organizations', query),
+  },
   admin: {
     index: () => '/admin',
     users: (query: { q?: string } = {}) => withQuery('/admin/users', query),
