@@ -38,3 +38,16 @@ export function keptValues(body: unknown): Record<string, string> {
     ),
   );
 }
+
+/** Like keptValues, but keeps repeated fields (checkboxes) as lists, for forms with several choices. */
+export function keptFormValues(body: unknown): Record<string, string | string[]> {
+  if (typeof body !== 'object' || body === null) return {};
+  return Object.fromEntries(
+    Object.entries(body).filter(
+      (entry): entry is [string, string | string[]] =>
+        !/password|_csrf/i.test(entry[0]) &&
+        (typeof entry[1] === 'string' ||
+          (Array.isArray(entry[1]) && entry[1].every((item) => typeof item === 'string'))),
+    ),
+  );
+}

@@ -17,11 +17,9 @@ const many = <T extends z.ZodType>(item: T) =>
 
 const codes = (list: [string, ...string[]], what: string) =>
   many(
-    z
-      .string()
-      .refine((code) => list.includes(code), {
-        error: (issue) => `Unknown ${what} code "${String(issue.input).slice(0, 40)}"`,
-      }),
+    z.string().refine((code) => list.includes(code), {
+      error: (issue) => `Unknown ${what} code "${String(issue.input).slice(0, 40)}"`,
+    }),
   );
 
 const flag = z.preprocess((value) => [value].flat().includes('true'), z.boolean());

@@ -21,19 +21,6 @@ export async function findOrganisation(executor: Executor, id: string) {
   return row;
 }
 
-export async function listOrganisations(executor: Executor, { limit, offset }: { limit: number; offset: number }) {
-  const [rows, [total]] = await Promise.all([
-    executor
-      .select({ id: organisations.id, name: organisations.name, isDemo: organisations.isDemo })
-      .from(organisations)
-      .orderBy(asc(sql`lower(${organisations.name})`), asc(organisations.id))
-      .limit(limit)
-      .offset(offset),
-    executor.select({ count: count() }).from(organisations),
-  ]);
-  return { rows, total: total?.count ?? 0 };
-}
-
 export async function upsertMember(executor: Executor, organisationId: string, userId: string, role: OrganisationRole) {
   await executor
     .insert(organisationMembers)

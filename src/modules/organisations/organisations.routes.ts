@@ -1,19 +1,21 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { ModuleOptions } from '../../app.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { setFlash } from '../../platform/flash.ts';
-import { formErrors, keptValues, parseForm } from '../../platform/forms.ts';
+import { type FormErrors, formErrors, keptFormValues, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
 import type { CurrentUser } from '../../platform/sessions.ts';
+import { districts, wards } from '../geography/geography.ts';
+import { ACTIVITIES, ASSURANCES, BENEFICIARIES, LEGAL_FORMS, SERVICES } from './catalogue.ts';
 import { createOrganisationSchema, invitationSchema } from './organisations.schema.ts';
 import { organisationsService } from './organisations.service.ts';
+import { presentProfile } from './profile.presenter.ts';
+import { formValuesFrom, profileFrom, profileSchema } from './profile.schema.ts';
 
 type IdParams = { Params: { id: string } };
 type TokenParams = { Params: { token: string } };
 
 const view = (name: string) => `organisations/views/${name}.njk`;
-const pageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
 
 /** Organisations, their members and invitations, and the directory list. */
 export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app, { database, mailer, config }) => {
@@ -27,11 +29,6 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
     if (!organisation) throw new HttpError(404, 'Page not found', 'There is no organisation at this address.');
     return organisation;
   };
-
-  app.get(paths.organisations.index(), { config: { policy: 'public' } }, async (request, reply) => {
-    const { page } = pageQuery.parse(request.query);
-    return reply.view(view('index'), { title: 'Directory', ...(await organisations.page(page)) });
-  });
 
   app.get(paths.organisations.new(), { config: { policy: 'signedIn' } }, async (_request, reply) =>
     reply.view(view('new'), { title: 'Add your organisation', values: {} }),
@@ -59,7 +56,57 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
   app.get<IdParams>('/organisations/:id', { config: { policy: 'public' } }, async (request, reply) => {
     const organisation = await organisationFrom(request.params.id);
     const role = request.user?.memberships.get(organisation.id);
-    return reply.view(view('show'), { title: organisation.name, organisation, role });
+    const isHubAdmin = request.user?.roles.has('hub_admin') ?? false;
+    const profile = presentProfile(organisation, { canSeePrivate: role !== undefined || isHubAdmin });
+    return reply.view(view('show'), { title: organisation.name, profile, organisation, role, isHubAdmin });
+  });
+
+  const editPage = (
+    organisation: { id: string; name: string },
+    values: Record<string, unknown>,
+    errors?: FormErrors,
+  ) => ({
+    title: `Edit the profile of ${organisation.name}`,
+    organisation,
+    values,
+    errors,
+    options: {
+      legalForms: LEGAL_FORMS,
+      services: SERVICES,
+      activities: ACTIVITIES,
+      beneficiaries: BENEFICIARIES,
+      assurances: ASSURANCES,
+      districts,
+      wards,
+    },
+  });
+
+  app.get<IdParams>('/organisations/:id/edit', { config: { policy: 'organisationAdmin' } }, async (request, reply) => {
+    const organisation = await organisationFrom(request.params.id);
+    return reply.view(view('edit'), editPage(organisation, formValuesFrom(profileFrom(organisation))));
+  });
+  app.post<IdParams>('/organisations/:id/edit', { config: { policy: 'organisationAdmin' } }, async (request, reply) => {
+    const organisation = await organisationFrom(request.params.id);
+    const form = parseForm(profileSchema, request.body);
+    const clashes = form.ok ? await organisations.identifierClashes(form.data, organisation.id) : [];
+    if (!form.ok || clashes.length > 0) {
+      const errors = form.ok ? formErrors(clashes) : form.errors;
+      return reply.status(400).view(view('edit'), editPage(organisation, keptFormValues(request.body), errors));
+    }
+    const changed = await organisations.updateProfile(organisation, form.data, {
+      userId: signedInUser(request).id,
+      ip: request.ip,
+    });
+    setFlash(reply, changed.length ? 'Your profile has been updated.' : 'Nothing changed.');
+    return reply.redirect(paths.organisations.show({ id: organisation.id }), 303);
+  });
+
+  app.post<IdParams>('/organisations/:id/verification', { config: { policy: 'hubAdmin' } }, async (request, reply) => {
+    const organisation = await organisationFrom(request.params.id);
+    const verified = (request.body as { verified?: unknown } | undefined)?.verified === 'true';
+    await organisations.setVerified(organisation.id, verified, { userId: signedInUser(request).id, ip: request.ip });
+    setFlash(reply, verified ? `${organisation.name} is now verified.` : `${organisation.name} is no longer verified.`);
+    return reply.redirect(paths.organisations.show({ id: organisation.id }), 303);
   });
 
   app.get<IdParams>(

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client.ts';
+import type { organisations } from '../../db/schema.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { Mailer } from '../../platform/mail.ts';
 import { paths } from '../../platform/paths.ts';
@@ -6,9 +7,9 @@ import type { CurrentUser } from '../../platform/sessions.ts';
 import { hashToken, newToken } from '../../platform/tokens.ts';
 import * as repository from './organisations.repository.ts';
 import { type CreateOrganisationInput, type InvitationInput, organisationIdSchema } from './organisations.schema.ts';
+import { type ProfileInput, profileFrom } from './profile.schema.ts';
 
 const INVITATION_DAYS = 14;
-export const DIRECTORY_PAGE_SIZE = 50;
 
 type Actor = { userId: string; ip: string };
 
@@ -27,14 +28,6 @@ export function organisationsService({
     /** undefined for an id that is not an organisation's, including one that is not a UUID at all. */
     async find(id: string) {
       return organisationIdSchema.safeParse(id).success ? repository.findOrganisation(db, id) : undefined;
-    },
-
-    async page(page: number) {
-      const { rows, total } = await repository.listOrganisations(db, {
-        limit: DIRECTORY_PAGE_SIZE,
-        offset: (page - 1) * DIRECTORY_PAGE_SIZE,
-      });
-      return { rows, total, page, pageCount: Math.max(1, Math.ceil(total / DIRECTORY_PAGE_SIZE)) };
     },
 
     organisationsOf: (userId: string) => repository.organisationsOfUser(db, userId),
@@ -76,6 +69,40 @@ export function organisationsService({
           ip: actor.ip,
         });
         return organisation;
+      });
+    },
+
+    /** Saves an admin's edit of the profile; the audit entry names the fields that changed. */
+    async updateProfile(organisation: typeof organisations.$inferSelect, input: ProfileInput, actor: Actor) {
+      const before = repository.profileColumns(profileFrom(organisation));
+      const after = repository.profileColumns(input);
+      const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+        (key) => key !== 'searchKeywords' && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+      );
+      await db.transaction(async (tx) => {
+        await repository.updateProfile(tx, organisation.id, input);
+        await recordAudit(tx, {
+          actorUserId: actor.userId,
+          action: 'organisation.profile_updated',
+          subjectType: 'organisation',
+          subjectId: organisation.id,
+          details: { changed },
+          ip: actor.ip,
+        });
+      });
+      return changed;
+    },
+
+    async setVerified(organisationId: string, verified: boolean, actor: Actor) {
+      await db.transaction(async (tx) => {
+        await repository.setVerified(tx, organisationId, verified ? actor.userId : null);
+        await recordAudit(tx, {
+          actorUserId: actor.userId,
+          action: verified ? 'organisation.verified' : 'organisation.unverified',
+          subjectType: 'organisation',
+          subjectId: organisationId,
+          ip: actor.ip,
+        });
       });
     },
 

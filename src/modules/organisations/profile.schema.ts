@@ -142,3 +142,52 @@ export const profileSchema = z
   });
 
 export type ProfileInput = z.output<typeof profileSchema>;
+
+/** A stored organisation as profile input, to compare an edit with what was there and to fill the form. */
+export function profileFrom(organisation: {
+  name: string;
+  legalForm: string | null;
+  description: string;
+  incomePence: number | null;
+  incomePrivate: boolean;
+  districts: string[];
+  wards: string[];
+  services: string[];
+  activities: string[];
+  beneficiaries: string[];
+  assurances: string[];
+  foundedYear: number | null;
+  staffCount: number | null;
+  volunteerCount: number | null;
+  website: string | null;
+  publicEmail: string | null;
+  publicPhone: string | null;
+  contactName: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+  charityNumber: string | null;
+  companyNumber: string | null;
+}): ProfileInput {
+  return {
+    ...organisation,
+    legalForm: (organisation.legalForm ?? 'unincorporated') as ProfileInput['legalForm'],
+    income: organisation.incomePence,
+    services: organisation.services as ProfileInput['services'],
+    activities: organisation.activities as ProfileInput['activities'],
+    beneficiaries: organisation.beneficiaries as ProfileInput['beneficiaries'],
+    assurances: organisation.assurances as ProfileInput['assurances'],
+  };
+}
+
+/** The form's text values for a stored profile: what the edit page shows before anything is typed. */
+export function formValuesFrom(profile: ProfileInput) {
+  const text = (value: number | string | null) => (value === null ? '' : String(value));
+  return {
+    ...profile,
+    income: profile.income === null ? '' : (profile.income / 100).toFixed(profile.income % 100 ? 2 : 0),
+    incomePrivate: profile.incomePrivate ? 'yes' : '',
+    foundedYear: text(profile.foundedYear),
+    staffCount: text(profile.staffCount),
+    volunteerCount: text(profile.volunteerCount),
+  };
+}
