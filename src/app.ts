@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { openReferralModule } from './modules/openreferral/openreferral.api.ts';
+import { organisationsImportModule } from './modules/organisations/import/organisations-import.routes.ts';
 import { organisationsModule } from './modules/organisations/organisations.routes.ts';
 import { pagesModule } from './modules/pages/pages.routes.ts';
 import { registerAssets } from './platform/assets.ts';
@@ -44,7 +45,14 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   await registerAssets(app);
 
   const moduleOptions: ModuleOptions = { config, database, mailer };
-  for (const module of [pagesModule, accountsModule, organisationsModule, adminModule, openReferralModule]) {
+  for (const module of [
+    pagesModule,
+    accountsModule,
+    organisationsModule,
+    adminModule,
+    organisationsImportModule,
+    openReferralModule,
+  ]) {
     await app.register(module, moduleOptions);
   }
   return app;

@@ -47,6 +47,8 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /admin/audit': 'hubAdmin',
   'GET /admin/outbox': 'hubAdmin',
   'GET /admin/outbox/:id': 'hubAdmin',
+  'GET /admin/imports/organisations': 'hubAdmin',
+  'POST /admin/imports/organisations': 'hubAdmin',
   'GET /openreferral/services': 'public',
   'GET /openreferral/services/:id': 'public',
   'GET /openreferral/organizations': 'public',

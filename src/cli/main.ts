@@ -4,6 +4,7 @@ import { backup, RestoreError, restore } from '../db/backup.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
+import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
 import { createMailer } from '../platform/mail.ts';
 import { createAdmin } from './create-admin.ts';
 
@@ -13,6 +14,8 @@ Commands:
   migrate                              apply database migrations
   create-admin EMAIL [--name "NAME"]   make someone a hub admin (creates the account and prints a link to set a password)
   seed                                 add the demo data to an empty database
+  import-organisations FILE            add or update organisations from a CSV file (all rows or none; the
+                                       columns are listed on the hub admin's import page)
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -30,7 +33,7 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(usage);
     return command || values.help ? 0 : 2;
   }
-  if (!['migrate', 'seed', 'create-admin', 'backup', 'restore'].includes(command)) {
+  if (!['migrate', 'seed', 'create-admin', 'import-organisations', 'backup', 'restore'].includes(command)) {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
@@ -52,6 +55,8 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(`${result.email} is a hub admin.`);
       if (result.link)
         console.log(`They set their password with this link (single use, valid for 24 hours):\n${result.link}`);
+    } else if (command === 'import-organisations') {
+      return await importOrganisationsFile(database, argument ?? '');
     } else if (command === 'backup') {
       const result = await backup(database, argument ?? '');
       console.log(`Wrote ${result.rows} rows from ${result.tables} tables to ${argument}.`);

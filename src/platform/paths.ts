@@ -48,6 +48,7 @@ export const paths = {
     audit: (query: { page?: string } = {}) => withQuery('/admin/audit', query),
     outbox: () => '/admin/outbox',
     outboxMessage: ({ id }: { id: string }) => `/admin/outbox/${id}`,
+    imports: { organisations: () => '/admin/imports/organisations' },
   },
 } as const;
 
