@@ -5,7 +5,9 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { openReferralModule } from './modules/openreferral/openreferral.api.ts';
+import { directoryModule } from './modules/organisations/directory.routes.ts';
 import { organisationsImportModule } from './modules/organisations/import/organisations-import.routes.ts';
+import { organisationsApi } from './modules/organisations/organisations.api.ts';
 import { organisationsModule } from './modules/organisations/organisations.routes.ts';
 import { pagesModule } from './modules/pages/pages.routes.ts';
 import { registerAssets } from './platform/assets.ts';
@@ -49,6 +51,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     pagesModule,
     accountsModule,
     organisationsModule,
+    directoryModule,
+    organisationsApi,
     adminModule,
     organisationsImportModule,
     openReferralModule,

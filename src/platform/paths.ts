@@ -29,6 +29,9 @@ export const paths = {
   },
   organisations: {
     index: (query: { page?: string } = {}) => withQuery('/directory', query),
+    csv: () => '/directory.csv',
+    edit: ({ id }: { id: string }) => `/organisations/${id}/edit`,
+    verify: ({ id }: { id: string }) => `/organisations/${id}/verification`,
     new: () => '/organisations/new',
     show: ({ id }: { id: string }) => `/organisations/${id}`,
     members: ({ id }: { id: string }) => `/organisations/${id}/members`,
@@ -40,6 +43,10 @@ export const paths = {
     service: ({ id }: { id: string }) => `/openreferral/services/${id}`,
     organizations: (query: { page?: string; per_page?: string } = {}) =>
       withQuery('/openreferral/organizations', query),
+  },
+  api: {
+    organisations: () => '/api/v1/organisations',
+    organisation: ({ id }: { id: string }) => `/api/v1/organisations/${id}`,
   },
   admin: {
     index: () => '/admin',

@@ -133,7 +133,13 @@ describe('account journey with mail kept in the outbox', { skip }, () => {
     ]) {
       await visit(page, `${server.baseUrl}${path}`, path);
     }
-    for (const path of ['/admin', '/admin/users', '/admin/audit', '/organisations/new']) {
+    for (const path of [
+      '/admin',
+      '/admin/users',
+      '/admin/audit',
+      '/admin/imports/organisations',
+      '/organisations/new',
+    ]) {
       await visit(hubAdminPage, `${server.baseUrl}${path}`, path);
     }
     await hubAdminPage.getByLabel('Name of the organisation').fill('Swale Journey Trust');

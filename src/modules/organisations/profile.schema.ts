@@ -34,7 +34,7 @@ const wholeNumber = (label: string, min: number, max: number) =>
       if (!Number.isInteger(number) || number < min || number > max) {
         context.addIssue({
           code: 'custom',
-          message: `${label} must be a whole number from ${min} to ${max.toLocaleString('en-GB')}`,
+          message: `${label} must be a whole number from ${min} to ${label.startsWith('Year') ? max : max.toLocaleString('en-GB')}`,
         });
         return z.NEVER;
       }

@@ -203,7 +203,7 @@ test('every problem in every row is reported with its line, and nothing is writt
     { field: 'districts', message: 'Select areas from the list: "E99999999" is not one of them' },
     {
       field: 'founded_year',
-      message: `Year founded must be a whole number from 1500 to ${new Date().getFullYear().toLocaleString('en-GB')}`,
+      message: `Year founded must be a whole number from 1500 to ${new Date().getFullYear()}`,
     },
     { field: 'public_email', message: 'Enter an email address in the correct format, like info@example.org' },
   ]);
