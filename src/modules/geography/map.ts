@@ -29,14 +29,19 @@ function projectedAreas(): Area[] {
 }
 
 const escapeXml = (text: string) =>
-  text.replace(/[<>&"']/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[character] ?? character);
+  text.replace(
+    /[<>&"']/g,
+    (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[character] ?? character,
+  );
 
 export type MapLegendEntry = { colour: string; label: string };
 
 /** The SVG and its legend for counts by district code. */
 export function districtMap(counts: Record<string, number>, options: { title: string; description: string }) {
   const max = Math.max(0, ...Object.values(counts));
-  const scale = scaleQuantize<string>().domain([1, Math.max(max, PALETTE.length)]).range(PALETTE);
+  const scale = scaleQuantize<string>()
+    .domain([1, Math.max(max, PALETTE.length)])
+    .range(PALETTE);
   const fill = (count: number) => (count > 0 ? scale(count) : EMPTY);
   const paths = projectedAreas()
     .map((area) => {
@@ -49,7 +54,10 @@ export function districtMap(counts: Record<string, number>, options: { title: st
     { colour: EMPTY, label: 'None' },
     ...PALETTE.map((colour) => {
       const [from, to] = scale.invertExtent(colour);
-      return { colour, label: `${Math.ceil(from ?? 0).toLocaleString('en-GB')} to ${Math.floor(to ?? 0).toLocaleString('en-GB')}` };
+      return {
+        colour,
+        label: `${Math.ceil(from ?? 0).toLocaleString('en-GB')} to ${Math.floor(to ?? 0).toLocaleString('en-GB')}`,
+      };
     }),
   ];
   return { svg, legend };

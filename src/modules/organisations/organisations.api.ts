@@ -34,7 +34,7 @@ export const organisationsApi: FastifyPluginAsync<ModuleOptions> = async (app, {
     { config: { policy: 'public' } },
     async (request, reply) => {
       const organisation = await organisations.find(request.params.id);
-      if (!organisation || organisation.sector !== 'vcse') {
+      if (organisation?.sector !== 'vcse') {
         return sendProblem(reply, 404, `There is no organisation with id "${request.params.id.slice(0, 60)}".`);
       }
       return presentProfile(organisation, { canSeePrivate: false });

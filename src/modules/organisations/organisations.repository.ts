@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { organisationInvitations, organisationMembers, organisations, users } from '../../db/schema.ts';
 import type { OrganisationRole } from '../../platform/sessions.ts';
