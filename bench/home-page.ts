@@ -1,9 +1,8 @@
-import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createViewEnvironment } from '../src/platform/views.ts';
+import { startBarePage } from './bare-page.ts';
 import { load, median } from './http.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -19,14 +18,8 @@ export async function benchHomePage() {
   const app = await buildApp({ config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), database });
   const appAddress = await app.listen({ port: 0, host: '127.0.0.1' });
 
-  const views = createViewEnvironment();
-  const bare = Fastify();
-  bare.get('/', async (_request, reply) =>
-    reply
-      .type('text/html; charset=utf-8')
-      .send(views.render('pages/views/home.njk', { title: 'Home', navigation: [] })),
-  );
-  const bareAddress = await bare.listen({ port: 0, host: '127.0.0.1' });
+  const bare = await startBarePage();
+  const bareAddress = bare.address;
 
   // Warm both up so that neither pays for JIT compilation in the measured rounds.
   await load(`${appAddress}/`, 2);

@@ -2,12 +2,16 @@ import autocannon from 'autocannon';
 
 export type LoadResult = { requestsPerSecond: number; p50: number; p95: number; errors: number; non2xx: number };
 
-/** Loads one URL on localhost for a bounded time and reports throughput and latency percentiles (ms). */
-export async function load(url: string, seconds: number, connections = 10): Promise<LoadResult> {
+/**
+ * Loads one URL on localhost for a bounded time and reports throughput and latency percentiles (ms). With `paths`,
+ * each connection requests those paths on the URL's server in turn, round and round, instead of the URL's own path.
+ */
+export async function load(url: string, seconds: number, connections = 10, paths?: string[]): Promise<LoadResult> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds }, (error, finished) =>
-      error ? reject(error) : resolve(finished),
+    const instance = autocannon(
+      { url, connections, duration: seconds, ...(paths ? { requests: paths.map((path) => ({ path })) } : {}) },
+      (error, finished) => (error ? reject(error) : resolve(finished)),
     );
     instance.on('response', (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);

@@ -1,4 +1,8 @@
 // Runs every benchmark in turn. Each prints its own figures beside a baseline measured in the same run.
+import { benchDirectoryPage } from './directory-page.ts';
+import { benchDirectorySearch } from './directory-search.ts';
 import { benchHomePage } from './home-page.ts';
 
 await benchHomePage();
+await benchDirectorySearch();
+await benchDirectoryPage();
