@@ -33,6 +33,8 @@ export type SearchRow = {
 };
 
 export type SearchResult = {
+  /** Set when nothing matched the words as typed and the closest known words were searched for instead. */
+  correctedQuery?: string;
   total: number;
   rows: SearchRow[];
   facets: Record<FacetName, Record<string, number>>;
@@ -50,10 +52,43 @@ const FACET_COUNTS: Record<FacetName, string> = {
   verified: `SELECT 'true' AS value, count(*) FROM s WHERE verified_at IS NOT NULL`,
 };
 
-const COLUMNS = `id, name, description, tier, CASE WHEN income_private THEN NULL ELSE income_pence END AS income_pence,
-  districts, services, beneficiaries, assurances, legal_form, verified_at, is_demo, charity_number, company_number`;
+/** Only what facets count: narrow rows keep the matched set small in memory. */
+const FACET_COLUMNS = 'id, tier, districts, services, beneficiaries, assurances, legal_form, verified_at';
 
+/**
+ * Searches as typed; when words find nothing at all, searches again with each word replaced by the closest
+ * word of any organisation's name ("befrending" → "befriending"), and says so.
+ */
 export async function searchDirectory(runner: SqlRunner, search: DirectorySearch): Promise<SearchResult> {
+  const result = await runSearch(runner, search, true);
+  if (result.total > 0 || !search.q) return result;
+  const corrected = await closestWords(runner, search.q);
+  return corrected
+    ? { ...(await runSearch(runner, { ...search, q: corrected }, true)), correctedQuery: corrected }
+    : result;
+}
+
+/** The query with each word swapped for the most similar known name word, or undefined when nothing changes. */
+async function closestWords(runner: SqlRunner, q: string): Promise<string | undefined> {
+  const [row] = await runner.query<{ corrected: string | null; typed: string | null }>(
+    `SELECT string_agg(coalesce(
+              (SELECT term FROM search_terms WHERE term % word ORDER BY similarity(term, word) DESC, term LIMIT 1), word),
+            ' ' ORDER BY position) AS corrected,
+            string_agg(word, ' ' ORDER BY position) AS typed
+       FROM regexp_split_to_table(lower($1), '[^[:alnum:]]+') WITH ORDINALITY AS words (word, position)
+      WHERE word <> ''`,
+    [q],
+  );
+  return row?.corrected && row.corrected !== row.typed ? row.corrected : undefined;
+}
+
+/** One page of a search without words, and without the total and facet counts (the caller has them). */
+export async function directoryPageRows(runner: SqlRunner, search: DirectorySearch): Promise<SearchRow[]> {
+  if (search.q) throw new Error('directoryPageRows is for searches without words');
+  return (await runSearch(runner, search, false)).rows;
+}
+
+async function runSearch(runner: SqlRunner, search: DirectorySearch, counts: boolean): Promise<SearchResult> {
   const params: unknown[] = [];
   const param = (value: unknown) => {
     params.push(value);
@@ -62,53 +97,58 @@ export async function searchDirectory(runner: SqlRunner, search: DirectorySearch
   const q = search.q ? param(search.q) : undefined;
   const tsquery = q ? `websearch_to_tsquery('english', ${q})` : undefined;
 
-  const filters: Partial<Record<FacetName, string>> = {};
-  if (search.district.length) filters.district = `districts && ${param(search.district)}::text[]`;
-  if (search.tier.length) filters.tier = `tier = ANY(${param(search.tier)}::smallint[])`;
-  if (search.atRisk) filters.atRisk = `tier IN (${AT_RISK_TIERS.join(', ')})`;
-  if (search.service.length) filters.service = `services && ${param(search.service)}::text[]`;
-  if (search.beneficiary.length) filters.beneficiary = `beneficiaries && ${param(search.beneficiary)}::text[]`;
-  if (search.legalForm.length) filters.legalForm = `legal_form = ANY(${param(search.legalForm)}::text[])`;
+  const conditions: Partial<Record<FacetName, string>> = {};
+  if (search.district.length) conditions.district = `districts && ${param(search.district)}::text[]`;
+  if (search.tier.length) conditions.tier = `tier = ANY(${param(search.tier)}::smallint[])`;
+  if (search.atRisk) conditions.atRisk = `tier IN (${AT_RISK_TIERS.join(', ')})`;
+  if (search.service.length) conditions.service = `services && ${param(search.service)}::text[]`;
+  if (search.beneficiary.length) conditions.beneficiary = `beneficiaries && ${param(search.beneficiary)}::text[]`;
+  if (search.legalForm.length) conditions.legalForm = `legal_form = ANY(${param(search.legalForm)}::text[])`;
   // Requirements add up: an organisation must hold every policy asked for.
-  if (search.assurance.length) filters.assurance = `assurances @> ${param(search.assurance)}::text[]`;
-  if (search.verified) filters.verified = 'verified_at IS NOT NULL';
+  if (search.assurance.length) conditions.assurance = `assurances @> ${param(search.assurance)}::text[]`;
+  if (search.verified) conditions.verified = 'verified_at IS NOT NULL';
   const where = (except?: FacetName) =>
     [
       'true',
-      ...Object.entries(filters)
+      ...Object.entries(conditions)
         .filter(([name]) => name !== except)
         .map(([, clause]) => clause),
     ].join(' AND ');
 
-  // Words are matched once, into "base"; every facet then filters that small set in memory. Without words,
-  // base is the table itself, and each facet's filters use the table's indexes.
+  // With words, the index lookups for them run once, into the narrow "words" set, and every filter and facet
+  // then works on that set in memory. Without words, each filter uses the table's own indexes.
+  const source = q ? 'words' : "(SELECT * FROM organisations WHERE sector = 'vcse') AS vcse";
+  const words = q
+    ? `words AS MATERIALIZED (
+         SELECT ${FACET_COLUMNS} FROM organisations WHERE sector = 'vcse' AND search_vector @@ ${tsquery}),`
+    : '';
+  // Ranked only over the rows that pass every filter, never across the whole county.
   const rank = tsquery && q ? `ts_rank_cd(search_vector, ${tsquery}) + word_similarity(${q}, name)` : '0';
-  const base = q
-    ? `base AS MATERIALIZED (SELECT ${COLUMNS}, ${rank} AS rank FROM organisations
-         WHERE sector = 'vcse' AND (search_vector @@ ${tsquery} OR ${q} <% name)),`
-    : `base AS (SELECT ${COLUMNS}, 0 AS rank FROM organisations WHERE sector = 'vcse'),`;
   const order = {
     relevance: q ? 'rank DESC, lower(name), id' : 'lower(name), id',
     name: 'lower(name), id',
     income: 'income_pence DESC NULLS LAST, lower(name), id',
   }[search.sort];
+  const pageRows = q ? 'id IN (SELECT id FROM matched)' : `sector = 'vcse' AND ${where()}`;
 
   const facetSelects = (Object.keys(FACET_COUNTS) as FacetName[]).map((facet) => {
-    const source = filters[facet] ? `(SELECT * FROM base WHERE ${where(facet)})` : 'matched';
-    return `(SELECT coalesce(json_object_agg(value, count), '{}') FROM (${FACET_COUNTS[facet].replaceAll('FROM s', `FROM ${source} AS s`)}) AS f) AS "${facet}"`;
+    const rows = conditions[facet] ? `(SELECT ${FACET_COLUMNS} FROM ${source} WHERE ${where(facet)})` : 'matched';
+    return `(SELECT coalesce(json_object_agg(value, count), '{}') FROM (${FACET_COUNTS[facet].replaceAll('FROM s', `FROM ${rows} AS s`)}) AS f) AS "${facet}"`;
   });
 
-  const sql = `
-    WITH ${base}
-    matched AS MATERIALIZED (SELECT * FROM base WHERE ${where()})
-    SELECT
-      (SELECT count(*) FROM matched)::int AS total,
-      (SELECT coalesce(json_agg(page), '[]') FROM (
-        SELECT id, name, left(description, 300) AS description, tier, income_pence, districts, services, beneficiaries,
-               legal_form, verified_at IS NOT NULL AS verified, is_demo, charity_number, company_number
-          FROM matched ORDER BY ${order} LIMIT ${param(search.pageSize)} OFFSET ${param((search.page - 1) * search.pageSize)}
-      ) AS page) AS rows,
-      ${facetSelects.join(',\n      ')}`;
+  const pageSelect = `(SELECT coalesce(json_agg(page), '[]') FROM (
+        SELECT id, name, left(description, 300) AS description, tier,
+               CASE WHEN income_private THEN NULL ELSE income_pence END AS income_pence, districts, services,
+               beneficiaries, legal_form, verified_at IS NOT NULL AS verified, is_demo, charity_number, company_number,
+               ${rank} AS rank
+          FROM organisations WHERE ${pageRows}
+         ORDER BY ${order} LIMIT ${param(search.pageSize)} OFFSET ${param((search.page - 1) * search.pageSize)}
+      ) AS page) AS rows`;
+  const sql = counts
+    ? `WITH ${words}
+       matched AS MATERIALIZED (SELECT ${FACET_COLUMNS} FROM ${source} WHERE ${where()})
+       SELECT (SELECT count(*) FROM matched)::int AS total, ${pageSelect}, ${facetSelects.join(', ')}`
+    : `SELECT ${pageSelect}`;
 
   const [row] = await runner.query<Record<string, unknown>>(sql, params);
   const facets = Object.fromEntries(

@@ -26,6 +26,7 @@ export const organisationsApi: FastifyPluginAsync<ModuleOptions> = async (app, {
       pageSize: found.pageSize,
       results: found.results,
       facets: found.rawFacets,
+      ...(found.correctedQuery ? { correctedQuery: found.correctedQuery } : {}),
     };
   });
 
