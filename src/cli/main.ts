@@ -4,6 +4,7 @@ import { backup, RestoreError, restore } from '../db/backup.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
+import { importOcdsFile } from '../modules/ocds/ocds-import.cli.ts';
 import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
 import { createMailer } from '../platform/mail.ts';
 import { createAdmin } from './create-admin.ts';
@@ -16,6 +17,8 @@ Commands:
   seed                                 add the demo data to an empty database
   import-organisations FILE            add or update organisations from a CSV file (all rows or none; the
                                        columns are listed on the hub admin's import page)
+  import-ocds FILE                      store OCDS releases from a release package, record package or list of
+                                       releases (JSON, up to 100 MB); releases already stored are skipped
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -33,7 +36,9 @@ export async function runCli(argv: string[]): Promise<number> {
     console.log(usage);
     return command || values.help ? 0 : 2;
   }
-  if (!['migrate', 'seed', 'create-admin', 'import-organisations', 'backup', 'restore'].includes(command)) {
+  if (
+    !['migrate', 'seed', 'create-admin', 'import-organisations', 'import-ocds', 'backup', 'restore'].includes(command)
+  ) {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
@@ -57,6 +62,8 @@ export async function runCli(argv: string[]): Promise<number> {
         console.log(`They set their password with this link (single use, valid for 24 hours):\n${result.link}`);
     } else if (command === 'import-organisations') {
       return await importOrganisationsFile(database, argument ?? '');
+    } else if (command === 'import-ocds') {
+      return await importOcdsFile(database, argument ?? '');
     } else if (command === 'backup') {
       const result = await backup(database, argument ?? '');
       console.log(`Wrote ${result.rows} rows from ${result.tables} tables to ${argument}.`);

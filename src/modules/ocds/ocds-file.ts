@@ -1,0 +1,92 @@
+// Reading an OCDS file before anything is validated or stored: its size, encoding, JSON and shape. A file that
+// fails any of these is refused whole, with one clear message, and nothing is written.
+
+export type Json = Record<string, unknown>;
+export type Release = Json & { ocid: string; id: string; date?: unknown };
+/** The package's own details, kept with each release it brought. */
+export type PackageMetadata = Json;
+export type OcdsFile = { ok: true; releases: Release[]; metadata: PackageMetadata } | { ok: false; problems: string[] };
+
+export const MEGABYTE = 1024 * 1024;
+const PACKAGE_FIELDS = ['uri', 'publishedDate', 'publisher', 'license', 'publicationPolicy', 'version', 'extensions'];
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const refuse = (...problems: string[]): OcdsFile => ({ ok: false, problems });
+
+export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
+  if (input.byteLength > maxBytes) {
+    return refuse(`The file is too large: it must be smaller than ${Math.round(maxBytes / MEGABYTE)} MB`);
+  }
+  if (input.byteLength === 0) return refuse('The file is empty');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(input);
+  } catch {
+    return refuse('The file is not saved as UTF-8. Save it as UTF-8 JSON, then try again');
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    const cutShort = /end of (JSON )?input|Unterminated/i.test((error as Error).message);
+    return refuse(
+      cutShort
+        ? 'The file ends before its JSON does: it may have been cut short while downloading or saving'
+        : `The file is not valid JSON: ${(error as Error).message}`,
+    );
+  }
+  const found = releasesOf(data);
+  if (!found) {
+    return refuse(
+      'The file is not in an OCDS shape: it must be a release package, a record package or a list of releases',
+    );
+  }
+  if (found.releases.length === 0) return refuse('The file has no releases');
+  const problems = identityProblems(found.releases);
+  if (problems.length > 0) return refuse(...problems);
+  return { ok: true, releases: found.releases as Release[], metadata: found.metadata };
+}
+
+/** Releases from a release package, a record package (its releases, or its compiled release) or a bare list. */
+function releasesOf(data: unknown): { releases: unknown[]; metadata: PackageMetadata } | undefined {
+  if (Array.isArray(data)) return { releases: data, metadata: {} };
+  if (!isObject(data)) return undefined;
+  const metadata = Object.fromEntries(PACKAGE_FIELDS.filter((key) => key in data).map((key) => [key, data[key]]));
+  if (Array.isArray(data.releases)) return { releases: data.releases, metadata };
+  if (!Array.isArray(data.records) || !data.records.every(isObject)) return undefined;
+  // A record's releases may be linked (only a url, date and tag); then its compiled release is all there is.
+  const releases = data.records.flatMap((record) => {
+    const embedded = Array.isArray(record.releases) ? record.releases.filter((r) => isObject(r) && 'ocid' in r) : [];
+    if (embedded.length > 0) return embedded;
+    return record.compiledRelease === undefined ? [] : [record.compiledRelease];
+  });
+  return { releases, metadata };
+}
+
+/** Every release needs an ocid and an id, and (ocid, id) must be unique in the file. */
+function identityProblems(releases: unknown[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  releases.forEach((release, index) => {
+    const position = `Release ${index + 1}`;
+    if (!isObject(release)) {
+      problems.push(`${position} is not a JSON object`);
+      return;
+    }
+    const { ocid, id } = release;
+    if (typeof id !== 'string' || id === '') problems.push(`${position} has no id`);
+    if (typeof ocid !== 'string' || ocid === '') problems.push(`${position} has no ocid`);
+    if (typeof id !== 'string' || typeof ocid !== 'string') return;
+    const key = JSON.stringify([ocid, id]);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, index);
+    else {
+      problems.push(
+        `Releases ${first + 1} and ${index + 1} have the same id "${id}" in ${ocid}: each release needs its own id`,
+      );
+    }
+  });
+  if (problems.length > 50) return [...problems.slice(0, 50), `And ${problems.length - 50} more problems`];
+  return problems;
+}
