@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import AjvModule from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+import { buildOrganisation } from '../../../test/support/factories.ts';
+import { buildBuyer, opportunityInput } from '../../../test/support/opportunity-factories.ts';
+import { openTestDatabase } from '../../../test/support/test-app.ts';
+import { opportunitiesService } from './opportunities.service.ts';
+
+const schemaPath = path.resolve(import.meta.dirname, '../../../../shared/data/ocds/schema-1.1.5/release-schema.json');
+const ajv = new AjvModule.default({ allErrors: true, strict: false });
+addFormatsModule.default(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+before(async () => {
+  database = await openTestDatabase();
+});
+after(() => database.drop());
+
+test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitability, awards and contracts', async () => {
+  const service = opportunitiesService({ database });
+  const { body, actor } = await buildBuyer(database);
+  const supplier = await buildOrganisation(database);
+  const { id, ocid } = await service.create(body.id, opportunityInput({ clarificationDeadline: new Date() }), actor);
+  await service.addLot(
+    id,
+    { title: 'North', description: 'Sittingbourne', valuePence: 12_345_678, districts: [] },
+    actor,
+  );
+  await service.transition(id, 'publish', actor);
+  await service.update(id, { outcomesSought: 'More people supported at home.' }, actor);
+  await service.transition(id, 'close', actor);
+  await service.award(id, [supplier.id], 24_000_050, actor);
+  await service.transition(id, 'contract', actor);
+  await service.transition(id, 'terminate', actor);
+  const releases = await service.releases(ocid);
+  assert.equal(releases.length, 6);
+  assert.equal(new Set(releases.map((release) => release.releaseId)).size, 6);
+  for (const { release } of releases) {
+    assert.ok(validate(release), `${String(release.id)}: ${ajv.errorsText(validate.errors)}`);
+  }
+  const [record] = await database.query<{ release_count: number; compiled_release: { tag: string[] } }>(
+    'SELECT release_count, compiled_release FROM ocds_records WHERE ocid = $1',
+    [ocid],
+  );
+  assert.equal(record?.release_count, 6);
+  assert.deepEqual(record?.compiled_release.tag, ['compiled']);
+  const first = releases[0]?.release as { tender: Record<string, unknown> };
+  assert.deepEqual(first.tender.value, { amount: 250_000, currency: 'GBP' });
+  assert.deepEqual(first.tender.suitability, { sme: true, vcse: true });
+  assert.deepEqual((first.tender.lots as { value: unknown }[])[0]?.value, { amount: 123_456.78, currency: 'GBP' });
+  const last = releases.at(-1)?.release as {
+    awards: { suppliers: { name: string }[] }[];
+    contracts: { status: string }[];
+  };
+  assert.equal(last.awards[0]?.suppliers[0]?.name, supplier.name);
+  assert.equal(last.contracts[0]?.status, 'terminated');
+});

@@ -1,0 +1,110 @@
+import type { Opportunity, OpportunityLot } from './opportunities.tables.ts';
+
+// Each change to a published opportunity becomes one OCDS 1.1.5 release, kept as published in ocds_releases.
+
+/** This service's OCID prefix. Registered prefixes are `ocds-` and six characters; ours stands until one is. */
+export const OCID_PREFIX = 'ocds-wckm01';
+
+export const ocidFor = (id: string) => `${OCID_PREFIX}-${id}`;
+
+type Award = { organisationId: string; name: string; valuePence: number | null; awardedAt: Date };
+
+export type ReleaseInput = {
+  opportunity: Opportunity;
+  buyerName: string;
+  lots: OpportunityLot[];
+  awards: Award[];
+  releaseId: string;
+  date: Date;
+  tags: string[];
+};
+
+const gbp = (pence: number | null) => (pence === null ? undefined : { amount: pence / 100, currency: 'GBP' });
+const iso = (date: Date | null) => date?.toISOString();
+
+const procurementMethod = { tender: 'open', grant: 'open', sla: 'direct', call_off: 'selective' } as const;
+
+function tenderStatus(opportunity: Opportunity) {
+  if (opportunity.status === 'published') return opportunity.kind === 'opportunity' ? 'active' : 'planning';
+  return 'complete';
+}
+
+function contractStatus(opportunity: Opportunity) {
+  return opportunity.status === 'contract' ? 'active' : 'terminated';
+}
+
+/** Tags for a change: planning for intentions and engagement, tender for opportunities. */
+export function tagsFor(
+  opportunity: Pick<Opportunity, 'kind'>,
+  change: 'publish' | 'amend' | 'close' | 'award' | 'contract' | 'complete' | 'terminate',
+): string[] {
+  const stage = opportunity.kind === 'opportunity' ? 'tender' : 'planning';
+  if (change === 'publish') return [stage];
+  if (change === 'amend' || change === 'close') return [`${stage}Update`];
+  if (change === 'award') return ['award'];
+  if (change === 'contract') return ['contract'];
+  return ['contractTermination'];
+}
+
+export function buildRelease({ opportunity, buyerName, lots, awards, releaseId, date, tags }: ReleaseInput) {
+  const { ocid } = opportunity;
+  const buyer = { id: opportunity.buyerOrganisationId, name: buyerName };
+  const suppliers = awards.map((award) => ({ id: award.organisationId, name: award.name }));
+  const awardValue = awards.reduce((sum, award) => sum + (award.valuePence ?? 0), 0);
+  const award =
+    awards.length > 0
+      ? {
+          id: `${ocid}-award-1`,
+          status: 'active',
+          date: iso(awards[0]?.awardedAt ?? null),
+          value: awards.some((item) => item.valuePence !== null) ? gbp(awardValue) : undefined,
+          suppliers,
+        }
+      : undefined;
+  const hasContract = ['contract', 'completed', 'terminated'].includes(opportunity.status) && award;
+  return {
+    ocid,
+    id: releaseId,
+    date: date.toISOString(),
+    tag: tags,
+    initiationType: 'tender',
+    language: 'en',
+    parties: [
+      { ...buyer, roles: ['buyer', 'procuringEntity'] },
+      ...suppliers.map((supplier) => ({ ...supplier, roles: ['supplier'] })),
+    ],
+    buyer,
+    planning: {
+      rationale: opportunity.outcomesSought || undefined,
+      budget: opportunity.valuePence === null ? undefined : { amount: gbp(opportunity.valuePence) },
+    },
+    tender: {
+      id: opportunity.id,
+      title: opportunity.title,
+      description: opportunity.description,
+      status: tenderStatus(opportunity),
+      procuringEntity: buyer,
+      value: gbp(opportunity.valuePence),
+      procurementMethod: procurementMethod[opportunity.procurementType],
+      mainProcurementCategory: 'services',
+      awardCriteriaDetails: `Social value is weighted at ${opportunity.socialValueWeightingPercent}% of the evaluation.`,
+      tenderPeriod: opportunity.submissionDeadline ? { endDate: iso(opportunity.submissionDeadline) } : undefined,
+      enquiryPeriod: opportunity.clarificationDeadline
+        ? { endDate: iso(opportunity.clarificationDeadline) }
+        : undefined,
+      contractPeriod: opportunity.durationMonths ? { durationInDays: opportunity.durationMonths * 30 } : undefined,
+      // The lots and suitability extensions, as Find a Tender and the Procurement Act notices use them.
+      lots: lots.map((lot) => ({
+        id: lot.id,
+        title: lot.title,
+        description: lot.description,
+        value: gbp(lot.valuePence),
+      })),
+      suitability: { sme: opportunity.suitableForSme, vcse: opportunity.suitableForVcse },
+    },
+    awards: award ? [award] : undefined,
+    contracts: hasContract
+      ? [{ id: `${ocid}-contract-1`, awardID: award.id, status: contractStatus(opportunity), value: award.value }]
+      : undefined,
+  };
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Database, Executor } from '../../db/client.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { HttpError } from '../../platform/errors.ts';
+import { buildRelease, ocidFor, tagsFor } from './opportunities.ocds.ts';
+import * as repository from './opportunities.repository.ts';
+import {
+  changedFields,
+  checkEditable,
+  checkPublishable,
+  checkTransition,
+  EDITABLE_FIELDS,
+  RuleError,
+  snapshot,
+  TRANSITIONS,
+  type Transition,
+} from './opportunities.rules.ts';
+import type { LotInput, OpportunityInput, SearchInput } from './opportunities.schema.ts';
+import type { Opportunity } from './opportunities.tables.ts';
+
+/** Who is acting: the organisations they belong to decide what they may buy for. */
+export type Actor = { userId: string; ip: string; organisationIds: readonly string[] };
+/** Who is looking: nobody, or a signed-in person. */
+export type Viewer = { organisationIds: readonly string[] } | null;
+
+type Change = Parameters<typeof tagsFor>[1];
+
+const isUuid = (id: string) => z.uuid().safeParse(id).success;
+const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
+const notYours = () =>
+  new HttpError(403, 'You do not have permission to do this', 'Only officers of the buying organisation can.');
+
+export function opportunitiesService({ database, now = () => new Date() }: { database: Database; now?: () => Date }) {
+  const { db } = database;
+
+  /** Writes the history entry and the OCDS release for one change, inside the caller's transaction. */
+  async function recordChange(
+    tx: Executor,
+    opportunityId: string,
+    change: Change,
+    actor: Actor,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) {
+    await repository.insertHistory(tx, { opportunityId, actorUserId: actor.userId, change, before, after });
+    const opportunity = await repository.findOpportunity(tx, opportunityId);
+    if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
+    const [lots, awards, count] = await Promise.all([
+      repository.listLots(tx, opportunityId),
+      repository.listAwards(tx, opportunityId),
+      repository.countReleases(tx, opportunity.ocid),
+    ]);
+    const date = now();
+    const tags = tagsFor(opportunity, change);
+    const releaseId = `${opportunity.ocid}-${count + 1}`;
+    const release = buildRelease({
+      opportunity,
+      buyerName: opportunity.buyerName,
+      lots,
+      awards,
+      releaseId,
+      date,
+      tags,
+    });
+    await repository.insertRelease(tx, {
+      ocid: opportunity.ocid,
+      releaseId,
+      date,
+      tags,
+      source: 'platform',
+      release: JSON.parse(JSON.stringify(release)),
+    });
+    await repository.recompileRecord(tx, opportunity.ocid);
+  }
+
+  async function audit(tx: Executor, actor: Actor, action: string, id: string, details: Record<string, unknown>) {
+    await recordAudit(tx, {
+      actorUserId: actor.userId,
+      action,
+      subjectType: 'opportunity',
+      subjectId: id,
+      details,
+      ip: actor.ip,
+    });
+  }
+
+  const service = {
+    buyerOptions: (userId: string) => repository.publicBodiesOf(db, userId),
+
+    /** An opportunity anyone may see: drafts only for the buyer's own officers. */
+    async findVisible(id: string, viewer: Viewer) {
+      const opportunity = isUuid(id) ? await repository.findOpportunity(db, id) : undefined;
+      if (!opportunity) return undefined;
+      if (opportunity.status === 'draft' && !viewer?.organisationIds.includes(opportunity.buyerOrganisationId))
+        return undefined;
+      return opportunity;
+    },
+
+    /** An opportunity the actor buys for; 404 when there is none, 403 when it is another body's. */
+    async findForBuyer(id: string, actor: Actor) {
+      const opportunity = await service.findVisible(id, actor);
+      if (!opportunity) throw notFound();
+      if (!actor.organisationIds.includes(opportunity.buyerOrganisationId)) throw notYours();
+      return opportunity;
+    },
+
+    async details(opportunity: Opportunity) {
+      const [lots, awards, history] = await Promise.all([
+        repository.listLots(db, opportunity.id),
+        repository.listAwards(db, opportunity.id),
+        repository.listHistory(db, opportunity.id),
+      ]);
+      return { lots, awards, history };
+    },
+
+    async listMine(actor: Actor) {
+      const bodies = await repository.publicBodiesOf(db, actor.userId);
+      return {
+        bodies,
+        opportunities: await repository.listForBuyers(
+          db,
+          bodies.map((body) => body.id),
+        ),
+      };
+    },
+
+    search: (search: SearchInput, limit: number) => repository.searchPublished(db, search, limit),
+
+    async create(buyerOrganisationId: string, input: OpportunityInput, actor: Actor) {
+      const bodies = await repository.publicBodiesOf(db, actor.userId);
+      if (!bodies.some((body) => body.id === buyerOrganisationId)) throw notYours();
+      const id = randomUUID();
+      return db.transaction(async (tx) => {
+        const row = await repository.insertOpportunity(tx, {
+          ...input,
+          id,
+          buyerOrganisationId,
+          ocid: ocidFor(id),
+          createdBy: actor.userId,
+        });
+        await audit(tx, actor, 'opportunity.create', id, { title: input.title, buyerOrganisationId });
+        return row;
+      });
+    },
+
+    /** Saves the fields that changed; after publication only some may, and each change is public history. */
+    async update(id: string, input: Partial<OpportunityInput>, actor: Actor) {
+      const opportunity = await service.findForBuyer(id, actor);
+      const changed = changedFields(opportunity, input, EDITABLE_FIELDS);
+      checkEditable(opportunity.status, changed);
+      if (changed.length === 0) return changed;
+      const before = snapshot(opportunity, changed);
+      const after = snapshot(input, changed);
+      const values = Object.fromEntries(changed.map((field) => [field, input[field]]));
+      await db.transaction(async (tx) => {
+        await repository.updateOpportunity(tx, id, values);
+        if (opportunity.status !== 'draft') await recordChange(tx, id, 'amend', actor, before, after);
+        await audit(tx, actor, 'opportunity.update', id, { changed, before, after });
+      });
+      return changed;
+    },
+
+    async addLot(id: string, input: LotInput, actor: Actor) {
+      const opportunity = await service.findForBuyer(id, actor);
+      if (opportunity.status !== 'draft')
+        throw new RuleError('Lots can only be added while the opportunity is a draft.');
+      return db.transaction(async (tx) => {
+        const lot = await repository.insertLot(tx, { ...input, opportunityId: id });
+        await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
+        return lot;
+      });
+    },
+
+    async removeLot(id: string, lotId: string, actor: Actor) {
+      const opportunity = await service.findForBuyer(id, actor);
+      if (opportunity.status !== 'draft')
+        throw new RuleError('Lots can only be removed while the opportunity is a draft.');
+      if (!isUuid(lotId)) throw notFound();
+      await db.transaction(async (tx) => {
+        const lot = await repository.deleteLot(tx, id, lotId);
+        if (!lot) throw notFound();
+        await audit(tx, actor, 'opportunity.lot.remove', id, { lotId, title: lot.title });
+      });
+    },
+
+    /** Publish, close, contract, complete or terminate. Awards go through `award`, which names suppliers. */
+    async transition(id: string, transition: Exclude<Transition, 'award'>, actor: Actor) {
+      const opportunity = await service.findForBuyer(id, actor);
+      checkTransition(opportunity, transition);
+      if (transition === 'publish') checkPublishable(opportunity, now());
+      const { to } = TRANSITIONS[transition];
+      await db.transaction(async (tx) => {
+        await repository.updateOpportunity(tx, id, {
+          status: to,
+          ...(transition === 'publish' ? { publicationDate: now() } : {}),
+        });
+        await recordChange(tx, id, transition, actor, { status: opportunity.status }, { status: to });
+        await audit(tx, actor, `opportunity.${transition}`, id, { from: opportunity.status, to });
+      });
+      return to;
+    },
+
+    async award(id: string, supplierIds: string[], valuePence: number | null, actor: Actor) {
+      const opportunity = await service.findForBuyer(id, actor);
+      checkTransition(opportunity, 'award');
+      const unique = [...new Set(supplierIds)];
+      const suppliers = await repository.organisationsWithIds(db, unique);
+      if (suppliers.length !== unique.length || suppliers.some((supplier) => supplier.sector === 'public'))
+        throw new RuleError('Choose suppliers from the directory of voluntary and community organisations.');
+      await db.transaction(async (tx) => {
+        await repository.insertAwards(tx, id, unique, valuePence);
+        await repository.updateOpportunity(tx, id, { status: 'awarded' });
+        const after = { status: 'awarded', suppliers: suppliers.map((supplier) => supplier.name), valuePence };
+        await recordChange(tx, id, 'award', actor, { status: opportunity.status }, after);
+        await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, valuePence });
+      });
+    },
+
+    findSuppliers: (name: string) => (name.trim().length >= 2 ? repository.organisationsNamed(db, name.trim()) : []),
+    releases: (ocid: string) => repository.listReleases(db, ocid),
+  };
+  return service;
+}
