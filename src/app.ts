@@ -4,6 +4,9 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
+import { ocdsApi } from './modules/ocds/ocds.api.ts';
+import { ocdsImportModule } from './modules/ocds/ocds-import.routes.ts';
+import { ocdsPartiesModule } from './modules/ocds/ocds-parties.routes.ts';
 import { openReferralModule } from './modules/openreferral/openreferral.api.ts';
 import { directoryModule } from './modules/organisations/directory.routes.ts';
 import { organisationsImportModule } from './modules/organisations/import/organisations-import.routes.ts';
@@ -56,6 +59,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     adminModule,
     organisationsImportModule,
     openReferralModule,
+    ocdsImportModule,
+    ocdsPartiesModule,
+    ocdsApi,
   ]) {
     await app.register(module, moduleOptions);
   }

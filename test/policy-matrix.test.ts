@@ -58,6 +58,12 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /openreferral/services': 'public',
   'GET /openreferral/services/:id': 'public',
   'GET /openreferral/organizations': 'public',
+  'GET /admin/imports/ocds': 'hubAdmin',
+  'POST /admin/imports/ocds': 'hubAdmin',
+  'GET /admin/ocds/parties': 'hubAdmin',
+  'POST /admin/ocds/parties/:ocid/:partyId': 'hubAdmin',
+  'GET /api/v1/ocds/releases': 'public',
+  'GET /api/v1/ocds/records/:ocid': 'public',
 };
 
 type ActorName =

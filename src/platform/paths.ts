@@ -47,6 +47,8 @@ export const paths = {
   api: {
     organisations: () => '/api/v1/organisations',
     organisation: ({ id }: { id: string }) => `/api/v1/organisations/${id}`,
+    ocdsReleases: (query: { page?: string; pageSize?: string } = {}) => withQuery('/api/v1/ocds/releases', query),
+    ocdsRecord: ({ ocid }: { ocid: string }) => `/api/v1/ocds/records/${encodeURIComponent(ocid)}`,
   },
   admin: {
     index: () => '/admin',
@@ -55,7 +57,10 @@ export const paths = {
     audit: (query: { page?: string } = {}) => withQuery('/admin/audit', query),
     outbox: () => '/admin/outbox',
     outboxMessage: ({ id }: { id: string }) => `/admin/outbox/${id}`,
-    imports: { organisations: () => '/admin/imports/organisations' },
+    imports: { organisations: () => '/admin/imports/organisations', ocds: () => '/admin/imports/ocds' },
+    ocdsParties: () => '/admin/ocds/parties',
+    ocdsParty: ({ ocid, partyId }: { ocid: string; partyId: string }) =>
+      `/admin/ocds/parties/${encodeURIComponent(ocid)}/${encodeURIComponent(partyId)}`,
   },
 } as const;
 
