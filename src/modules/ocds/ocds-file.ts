@@ -29,7 +29,7 @@ export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const cutShort = /end of (JSON )?input|Unterminated/i.test((error as Error).message);
+    const cutShort = /end of (JSON )?input|Unterminated/i.test((error as Error).message) || isUnclosed(text);
     return refuse(
       cutShort
         ? 'The file ends before its JSON does: it may have been cut short while downloading or saving'
@@ -46,6 +46,23 @@ export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
   const problems = identityProblems(found.releases);
   if (problems.length > 0) return refuse(...problems);
   return { ok: true, releases: found.releases as Release[], metadata: found.metadata };
+}
+
+/** True when a string, object or array is still open at the end of the text: the file stopped part way. */
+function isUnclosed(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (inString) {
+      if (char === 92)
+        index++; // a backslash escapes the next character
+      else if (char === 34) inString = false;
+    } else if (char === 34) inString = true;
+    else if (char === 123 || char === 91) depth++;
+    else if (char === 125 || char === 93) depth--;
+  }
+  return inString || depth > 0;
 }
 
 /** Releases from a release package, a record package (its releases, or its compiled release) or a bare list. */

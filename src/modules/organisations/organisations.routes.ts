@@ -6,6 +6,7 @@ import { type FormErrors, formErrors, keptFormValues, keptValues, parseForm } fr
 import { paths } from '../../platform/paths.ts';
 import type { CurrentUser } from '../../platform/sessions.ts';
 import { districts, wards } from '../geography/geography.ts';
+import { presentContractsWon } from '../ocds/track-record.ts';
 import { ACTIVITIES, ASSURANCES, BENEFICIARIES, LEGAL_FORMS, SERVICES } from './catalogue.ts';
 import { createOrganisationSchema, invitationSchema } from './organisations.schema.ts';
 import { organisationsService } from './organisations.service.ts';
@@ -58,7 +59,15 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
     const role = request.user?.memberships.get(organisation.id);
     const isHubAdmin = request.user?.roles.has('hub_admin') ?? false;
     const profile = presentProfile(organisation, { canSeePrivate: role !== undefined || isHubAdmin });
-    return reply.view(view('show'), { title: organisation.name, profile, organisation, role, isHubAdmin });
+    const contractsWon = await presentContractsWon(database, organisation.id);
+    return reply.view(view('show'), {
+      title: organisation.name,
+      profile,
+      organisation,
+      role,
+      isHubAdmin,
+      contractsWon,
+    });
   });
 
   const editPage = (

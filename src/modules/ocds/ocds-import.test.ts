@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { openTestDatabase } from '../../../test/support/test-app.ts';
+import { insertOrganisation } from '../organisations/organisations.repository.ts';
+import { MEGABYTE } from './ocds-file.ts';
+import { importOcds } from './ocds-import.ts';
+
+// The real thing: a Contracts Finder release package of 100 releases, read from the shared data.
+const CF_FILE = path.resolve(
+  import.meta.dirname,
+  '../../../../shared/data/ocds/contracts-finder-2025-01/cf-ocds-search-release-package-2025-01-23.json',
+);
+const cfBytes = readFileSync(CF_FILE);
+type Json = Record<string, unknown>;
+const cfPackage = () => JSON.parse(cfBytes.toString('utf8')) as Json & { releases: Json[] };
+const actor = { userId: null };
+const LIMIT = 50 * MEGABYTE;
+
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+before(async () => {
+  database = await openTestDatabase();
+});
+after(() => database.drop());
+
+const count = async (table: string) =>
+  Number((await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0]?.n);
+const importJson = (value: unknown, fileName = 'test.json') =>
+  importOcds(database, Buffer.from(JSON.stringify(value)), actor, { fileName, maxBytes: LIMIT });
+
+test('the real Contracts Finder package: all 100 releases stored, then none again; one audit entry each', async () => {
+  const organisation = await insertOrganisation(database.db, {
+    name: 'Matrix Supply Chain Management',
+    charityNumber: null,
+    companyNumber: '02227962',
+    createdBy: null,
+  });
+  const byName = await insertOrganisation(database.db, {
+    name: 'MARSTONS HOLDINGS PLC',
+    charityNumber: null,
+    companyNumber: null,
+    createdBy: null,
+  });
+  const audits = await count('audit_log');
+  const first = await importOcds(database, cfBytes, actor, { fileName: 'cf.json', maxBytes: LIMIT });
+  assert.ok(first.ok);
+  assert.deepEqual(
+    { stored: first.stored, alreadyStored: first.alreadyStored, rejected: first.rejected, records: first.records },
+    { stored: 100, alreadyStored: 0, rejected: [], records: 94 },
+  );
+  assert.equal(await count('ocds_releases'), 100);
+  assert.equal(await count('ocds_records'), 94);
+  const [kept] = await database.query<{ package: Json; source: string }>(
+    'SELECT package, source FROM ocds_releases LIMIT 1',
+  );
+  assert.equal(kept?.source, 'import');
+  assert.equal((kept?.package.publisher as Json).name, 'Cabinet Office');
+
+  const again = await importOcds(database, cfBytes, actor, { fileName: 'cf.json', maxBytes: LIMIT });
+  assert.ok(again.ok);
+  assert.deepEqual([again.stored, again.alreadyStored, again.records], [0, 100, 0]);
+  assert.equal(await count('ocds_releases'), 100);
+  assert.equal(await count('audit_log'), audits + 2);
+
+  // Supplier "Matrix SCM Limited" has GB-COH 02227962; "Marstons holdings plc" has no identifier at all.
+  const matches = await database.query<{ name: string; matched_by: string; organisation_id: string }>(
+    'SELECT name, matched_by, organisation_id FROM ocds_parties WHERE organisation_id IS NOT NULL ORDER BY name',
+  );
+  assert.deepEqual(matches, [
+    { name: 'Marstons holdings plc', matched_by: 'name', organisation_id: byName.id },
+    { name: 'Matrix SCM Limited', matched_by: 'identifier', organisation_id: organisation.id },
+  ]);
+  assert.ok((await count('ocds_parties')) > 100);
+});
+
+test('a record compiles its releases in date order: latest value wins, arrays with ids merged by id', async () => {
+  const [release] = cfPackage().releases;
+  const ocid = 'ocds-test-merge';
+  const tender = { ...(release?.tender as Json), title: 'Old title' };
+  const first = {
+    ...release,
+    ocid,
+    id: 'r1',
+    date: '2025-01-01T00:00:00Z',
+    tender,
+    awards: [{ id: 'a1', title: 'One' }],
+  };
+  const second = {
+    ...release,
+    ocid,
+    id: 'r2',
+    date: '2025-02-01T00:00:00Z',
+    tender: { id: tender.id, title: 'New title' },
+    awards: [
+      { id: 'a2', title: 'Two' },
+      { id: 'a1', status: 'active' },
+    ],
+  };
+  const result = await importJson([second, first]); // out of order on purpose
+  assert.ok(result.ok && result.stored === 2);
+  const [record] = await database.query<{ compiled_release: Json; release_count: number }>(
+    'SELECT compiled_release, release_count FROM ocds_records WHERE ocid = $1',
+    [ocid],
+  );
+  const compiled = record?.compiled_release ?? {};
+  assert.equal(record?.release_count, 2);
+  assert.equal((compiled.tender as Json).title, 'New title');
+  assert.equal((compiled.tender as Json).status, tender.status, 'fields the later release leaves out are kept');
+  assert.deepEqual(compiled.awards, [
+    { id: 'a1', title: 'One', status: 'active' },
+    { id: 'a2', title: 'Two' },
+  ]);
+  assert.deepEqual(compiled.tag, ['compiled']);
+});
+
+test('a record package (its releases) and a bare list of releases are read too', async () => {
+  const [release] = cfPackage().releases;
+  const embedded = { ...release, ocid: 'ocds-test-record', id: 'rec-1' };
+  const records = await importJson({
+    uri: 'https://example.org',
+    records: [{ ocid: 'ocds-test-record', releases: [embedded] }],
+  });
+  assert.ok(records.ok && records.stored === 1);
+  const compiledOnly = { ...release, ocid: 'ocds-test-compiled', id: 'compiled-1' };
+  const linked = {
+    ocid: 'ocds-test-compiled',
+    releases: [{ url: 'https://example.org/r', date: '2025-01-01T00:00:00Z' }],
+  };
+  const fromCompiled = await importJson({ records: [{ ...linked, compiledRelease: compiledOnly }] });
+  assert.ok(fromCompiled.ok && fromCompiled.stored === 1);
+});
+
+test('a release that breaks the schema is reported by its id, or its position without one; the rest are stored', async () => {
+  const [good, bad] = cfPackage().releases.map((release, index) => ({
+    ...release,
+    id: `schema-${index}`,
+    ocid: `ocds-test-schema-${index}`,
+  }));
+  const broken = { ...bad, date: 'last Tuesday', tag: ['finished'] };
+  const result = await importJson([good, broken]);
+  assert.ok(result.ok);
+  assert.equal(result.stored, 1);
+  assert.deepEqual(result.rejected, [
+    {
+      release: 'schema-1',
+      reasons: [
+        'date must be a date and time like 2025-01-23T10:00:00Z',
+        'tag[0] must be one of: planning, planningUpdate, tender, tenderAmendment, tenderUpdate, tenderCancellation, award, awardUpdate, awardCancellation, contract, contractUpdate, contractAmendment, implementation, implementationUpdate, contractTermination, compiled',
+      ],
+    },
+  ]);
+});
+
+test('broken files are refused with a clear message and nothing is written', async (t) => {
+  const before = [await count('ocds_releases'), await count('ocds_records'), await count('audit_log')];
+  const refused = async (input: Buffer, message: RegExp) => {
+    const result = await importOcds(database, input, actor, { fileName: 'broken.json', maxBytes: LIMIT });
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok);
+    assert.match(result.problems.join('\n'), message);
+  };
+  await t.test('cut short', () => refused(cfBytes.subarray(0, 200_000), /cut short/));
+  await t.test('not UTF-8', () =>
+    refused(Buffer.from('[{"ocid": "ocds-x", "id": "Caf\xe9"}]', 'latin1'), /not saved as UTF-8/),
+  );
+  await t.test('not OCDS', () => refused(Buffer.from('{"organisations": []}'), /not in an OCDS shape/));
+  await t.test('no releases', () => refused(Buffer.from('{"releases": []}'), /no releases/));
+  await t.test('a release without an id', () => {
+    const data = cfPackage();
+    delete data.releases[3]?.id;
+    return refused(Buffer.from(JSON.stringify(data)), /^Release 4 has no id$/m);
+  });
+  await t.test('the same id twice', () => {
+    const data = cfPackage();
+    data.releases[7] = { ...data.releases[7], ocid: data.releases[2]?.ocid, id: data.releases[2]?.id };
+    return refused(Buffer.from(JSON.stringify(data)), /Releases 3 and 8 have the same id "[^"]+" in ocds-b5fd17-/);
+  });
+  assert.deepEqual([await count('ocds_releases'), await count('ocds_records'), await count('audit_log')], before);
+});
+
+test('a file over the upload limit (a valid 50 MB package) is refused before it is read', async () => {
+  const data = cfPackage();
+  const template = data.releases;
+  const releases: Json[] = [];
+  const perRelease = Buffer.byteLength(JSON.stringify(template)) / template.length;
+  let size = 0;
+  // Unique ids keep the file valid: it is refused for its size alone.
+  for (let index = 0; size <= LIMIT * 1.1; index++) {
+    const source = template[index % template.length] as Json;
+    releases.push({ ...source, id: `big-${index}`, ocid: `ocds-big-${index}` });
+    size += perRelease;
+  }
+  const big = Buffer.from(JSON.stringify({ ...data, releases }));
+  assert.ok(big.byteLength > LIMIT);
+  const result = await importOcds(database, big, actor, { fileName: 'big.json', maxBytes: LIMIT });
+  assert.deepEqual(result, {
+    ok: false,
+    fileName: 'big.json',
+    problems: ['The file is too large: it must be smaller than 50 MB'],
+  });
+});
