@@ -55,7 +55,7 @@ test('the real Contracts Finder package: all 100 releases stored, then none agai
     'SELECT package, source FROM ocds_releases LIMIT 1',
   );
   assert.equal(kept?.source, 'import');
-  assert.equal((kept?.package.publisher as Json).name, 'Cabinet Office');
+  assert.equal(((kept?.package ?? {}).publisher as Json).name, 'Cabinet Office');
 
   const again = await importOcds(database, cfBytes, actor, { fileName: 'cf.json', maxBytes: LIMIT });
   assert.ok(again.ok);
@@ -77,7 +77,7 @@ test('the real Contracts Finder package: all 100 releases stored, then none agai
 test('a record compiles its releases in date order: latest value wins, arrays with ids merged by id', async () => {
   const [release] = cfPackage().releases;
   const ocid = 'ocds-test-merge';
-  const tender = { ...(release?.tender as Json), title: 'Old title' };
+  const tender: Json = { ...(release?.tender as Json), title: 'Old title' };
   const first = {
     ...release,
     ocid,
