@@ -139,7 +139,7 @@ export function describeOcdsImport(result: Extract<OcdsImportResult, { ok: true 
   const rejected = result.rejected.length ? `, ${result.rejected.length} rejected` : '';
   return (
     `Imported ${result.fileName}: ${result.releases} releases, ${result.stored} stored, ` +
-    `${result.alreadyStored} already stored${rejected}; ${result.records} records compiled.`
+    `${result.alreadyStored} already stored${rejected}. ${result.records} records compiled.`
   );
 }
 
