@@ -8,6 +8,8 @@ import { ocdsApi } from './modules/ocds/ocds.api.ts';
 import { ocdsImportModule } from './modules/ocds/ocds-import.routes.ts';
 import { ocdsPartiesModule } from './modules/ocds/ocds-parties.routes.ts';
 import { openReferralModule } from './modules/openreferral/openreferral.api.ts';
+import { opportunitiesPublicModule } from './modules/opportunities/opportunities.public.routes.ts';
+import { opportunitiesModule } from './modules/opportunities/opportunities.routes.ts';
 import { directoryModule } from './modules/organisations/directory.routes.ts';
 import { organisationsImportModule } from './modules/organisations/import/organisations-import.routes.ts';
 import { organisationsApi } from './modules/organisations/organisations.api.ts';
@@ -59,6 +61,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     adminModule,
     organisationsImportModule,
     openReferralModule,
+    opportunitiesModule,
+    opportunitiesPublicModule,
     ocdsImportModule,
     ocdsPartiesModule,
     ocdsApi,

@@ -38,6 +38,17 @@ export const paths = {
     invite: ({ id }: { id: string }) => `/organisations/${id}/invitations`,
     acceptInvitation: ({ token }: { token: string }) => `/invitations/${token}`,
   },
+  opportunities: {
+    index: (query: Record<string, string | undefined> = {}) => withQuery('/opportunities', query),
+    mine: () => '/opportunities/mine',
+    new: () => '/opportunities/new',
+    show: ({ id }: { id: string }) => `/opportunities/${id}`,
+    edit: ({ id }: { id: string }) => `/opportunities/${id}/edit`,
+    lots: ({ id }: { id: string }) => `/opportunities/${id}/lots`,
+    removeLot: ({ id }: { id: string }) => `/opportunities/${id}/lots/remove`,
+    status: ({ id }: { id: string }) => `/opportunities/${id}/status`,
+    award: ({ id }: { id: string }) => `/opportunities/${id}/award`,
+  },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),
     service: ({ id }: { id: string }) => `/openreferral/services/${id}`,

@@ -22,6 +22,9 @@ export const policies = {
   organisationMember: (context: PolicyContext) => membershipOf(context) !== undefined || isHubAdmin(context.user),
   /** Admins of the organisation only: they speak for it. */
   organisationAdmin: (context: PolicyContext) => membershipOf(context) === 'admin',
+  /** Commissioners and procurement officers; services check they belong to the buying body itself. */
+  buyingStaff: ({ user }: PolicyContext) =>
+    (user?.roles.has('commissioner') || user?.roles.has('procurement_officer')) ?? false,
 } as const satisfies Record<string, (context: PolicyContext) => boolean>;
 
 export type PolicyName = keyof typeof policies;

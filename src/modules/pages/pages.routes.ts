@@ -21,15 +21,11 @@ export const pagesModule: FastifyPluginAsync<ModuleOptions> = async (app, { data
     reply.view('pages/views/cookies.njk', { title: 'Cookies' }),
   );
 
-  app.get<{ Params: { slug: string } }>(
-    '/:slug(opportunities|impact|consortia)',
-    publicPage,
-    async (request, reply) => {
-      const section = upcomingSections[request.params.slug];
-      if (!section) throw new HttpError(404, 'Page not found');
-      return reply.view('pages/views/section.njk', { title: section.title, section });
-    },
-  );
+  app.get<{ Params: { slug: string } }>('/:slug(impact|consortia)', publicPage, async (request, reply) => {
+    const section = upcomingSections[request.params.slug];
+    if (!section) throw new HttpError(404, 'Page not found');
+    return reply.view('pages/views/section.njk', { title: section.title, section });
+  });
 
   app.get(paths.health(), publicPage, async (_request, reply) => {
     try {

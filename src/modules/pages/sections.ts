@@ -2,15 +2,6 @@
 type UpcomingSection = { title: string; summary: string; offers: string[] };
 
 export const upcomingSections: Record<string, UpcomingSection> = {
-  opportunities: {
-    title: 'Opportunities',
-    summary: 'Contracts, grants and service-level agreements from Kent and Medway commissioners, published early.',
-    offers: [
-      'a pipeline of commissioning intentions, before anything goes out to tender',
-      'open opportunities and lots you can search by district, service and value',
-      'alerts and a deadline calendar for your organisation',
-    ],
-  },
   impact: {
     title: 'Impact',
     summary: 'One impact framework for Kent and Medway, and social value results that anyone can check.',

@@ -1,0 +1,31 @@
+import { HttpError } from '../../platform/errors.ts';
+import { formatPounds } from '../../platform/money.ts';
+import { districtName } from '../geography/geography.ts';
+import { presentHistory, presentOpportunity } from './opportunities.presenter.ts';
+import { nextTransitions, TRANSITIONS } from './opportunities.rules.ts';
+import type { opportunitiesService, Viewer } from './opportunities.service.ts';
+
+/** Everything the opportunity page shows, for the public and (with its controls) for the buyer's officers. */
+export async function showPage(service: ReturnType<typeof opportunitiesService>, id: string, viewer: Viewer) {
+  const opportunity = await service.findVisible(id, viewer);
+  if (!opportunity) throw new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
+  const { lots, awards, history } = await service.details(opportunity);
+  const isBuyer = viewer?.organisationIds.includes(opportunity.buyerOrganisationId) ?? false;
+  const actions = isBuyer
+    ? nextTransitions(opportunity.status).map((name) => ({ name, label: TRANSITIONS[name].label }))
+    : [];
+  return {
+    title: opportunity.title,
+    opportunity: presentOpportunity(opportunity),
+    lots: lots.map((lot) => ({
+      ...lot,
+      value: formatPounds(lot.valuePence),
+      districtNames: lot.districts.map(districtName),
+    })),
+    awards: awards.map((award) => ({ ...award, value: formatPounds(award.valuePence) })),
+    history: presentHistory(history),
+    isBuyer,
+    actions,
+    lotValues: {},
+  };
+}
