@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
-import { buildRelease, ocidFor, tagsFor } from './opportunities.ocds.ts';
+import { ocidFor } from './opportunities.ocds.ts';
+import { type Change, publishRelease } from './opportunities.publishing.ts';
 import * as repository from './opportunities.repository.ts';
 import {
   changedFields,
@@ -24,8 +25,6 @@ export type Actor = { userId: string; ip: string; organisationIds: readonly stri
 /** Who is looking: nobody, or a signed-in person. */
 export type Viewer = { organisationIds: readonly string[] } | null;
 
-type Change = Parameters<typeof tagsFor>[1];
-
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
 const notYours = () =>
@@ -44,34 +43,7 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     after: Record<string, unknown>,
   ) {
     await repository.insertHistory(tx, { opportunityId, actorUserId: actor.userId, change, before, after });
-    const opportunity = await repository.findOpportunity(tx, opportunityId);
-    if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
-    const [lots, awards, count] = await Promise.all([
-      repository.listLots(tx, opportunityId),
-      repository.listAwards(tx, opportunityId),
-      repository.countReleases(tx, opportunity.ocid),
-    ]);
-    const date = now();
-    const tags = tagsFor(opportunity, change);
-    const releaseId = `${opportunity.ocid}-${count + 1}`;
-    const release = buildRelease({
-      opportunity,
-      buyerName: opportunity.buyerName,
-      lots,
-      awards,
-      releaseId,
-      date,
-      tags,
-    });
-    await repository.insertRelease(tx, {
-      ocid: opportunity.ocid,
-      releaseId,
-      date,
-      tags,
-      source: 'platform',
-      release: JSON.parse(JSON.stringify(release)),
-    });
-    await repository.recompileRecord(tx, opportunity.ocid);
+    await publishRelease(tx, opportunityId, change, now());
   }
 
   async function audit(tx: Executor, actor: Actor, action: string, id: string, details: Record<string, unknown>) {

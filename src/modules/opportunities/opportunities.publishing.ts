@@ -1,0 +1,33 @@
+import type { Executor } from '../../db/client.ts';
+import { buildRelease, tagsFor } from './opportunities.ocds.ts';
+import * as repository from './opportunities.repository.ts';
+
+export type Change = Parameters<typeof tagsFor>[1];
+
+/**
+ * Publishes one OCDS release for a change, inside the caller's transaction, then recompiles the record with the
+ * OCDS module's merging rules, so the data spine never lags the page.
+ */
+export async function publishRelease(tx: Executor, opportunityId: string, change: Change, date: Date) {
+  const opportunity = await repository.findOpportunity(tx, opportunityId);
+  if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
+  const [lots, awards, count] = await Promise.all([
+    repository.listLots(tx, opportunityId),
+    repository.listAwards(tx, opportunityId),
+    repository.countReleases(tx, opportunity.ocid),
+  ]);
+  const tags = tagsFor(opportunity, change);
+  // One release per change: the n-th change to a process is `${ocid}-${n}`.
+  const releaseId = `${opportunity.ocid}-${count + 1}`;
+  const release = buildRelease({ opportunity, buyerName: opportunity.buyerName, lots, awards, releaseId, date, tags });
+  await repository.insertRelease(tx, {
+    ocid: opportunity.ocid,
+    releaseId,
+    date,
+    tags,
+    source: 'platform',
+    // Stored as JSON would serialise it: fields left undefined are simply absent.
+    release: JSON.parse(JSON.stringify(release)),
+  });
+  await repository.recompileRecord(tx, opportunity.ocid);
+}
