@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, ilike, inArray, lt, ne, type SQL, sql } from '
 import type { Executor } from '../../db/client.ts';
 import { organisationMembers, organisations, users } from '../../db/schema.ts';
 import { compileRecord } from '../ocds/ocds-compile.ts';
-import { type SearchInput, VALUE_BANDS } from './opportunities.schema.ts';
+import { londonInstant, type SearchInput, VALUE_BANDS } from './opportunities.schema.ts';
 import {
   ocdsRecords,
   ocdsReleases,
@@ -189,7 +189,12 @@ function searchConditions(search: SearchInput): SQL[] {
   }
   if (search.vcse) conditions.push(eq(opportunities.suitableForVcse, true));
   if (search.closingBefore) {
-    conditions.push(lt(opportunities.submissionDeadline, new Date(`${search.closingBefore}T23:59:59.999Z`)));
+    conditions.push(
+      lt(
+        opportunities.submissionDeadline,
+        londonInstant(`${search.closingBefore}T23:59`) ?? new Date(`${search.closingBefore}T23:59Z`),
+      ),
+    );
   }
   return conditions;
 }

@@ -146,6 +146,10 @@ test('the public list searches published opportunities by filters, without JavaS
   assert.ok(!list.body.includes('Unpublished draft'));
   const none = await visitor.get('/opportunities?district=E07000113&procurementType=tender');
   assert.ok(!none.body.includes('Befriending grant in Swale'));
+  const closing = await visitor.get('/opportunities?q=Befriending+grant&closingBefore=2099-01-01');
+  assert.ok(closing.body.includes('Befriending grant in Swale'));
+  const closedEarlier = await visitor.get('/opportunities?q=Befriending+grant&closingBefore=2020-01-01');
+  assert.ok(!closedEarlier.body.includes('Befriending grant in Swale'));
   const nonsense = await visitor.get('/opportunities?status=bogus&page=-3&closingBefore=soon');
   assert.equal(nonsense.statusCode, 200);
 });
