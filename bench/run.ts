@@ -2,7 +2,9 @@
 import { benchDirectoryPage } from './directory-page.ts';
 import { benchDirectorySearch } from './directory-search.ts';
 import { benchHomePage } from './home-page.ts';
+import { benchOcdsImport } from './ocds-import.ts';
 
 await benchHomePage();
 await benchDirectorySearch();
 await benchDirectoryPage();
+await benchOcdsImport();

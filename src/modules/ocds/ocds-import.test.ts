@@ -112,6 +112,19 @@ test('a record compiles its releases in date order: latest value wins, arrays wi
     { id: 'a2', title: 'Two' },
   ]);
   assert.deepEqual(compiled.tag, ['compiled']);
+
+  // A later file adds to the process: it is compiled again from every stored release.
+  const third = { ...second, id: 'r3', date: '2025-03-01T00:00:00Z', awards: [{ id: 'a2', status: 'cancelled' }] };
+  assert.ok((await importJson([third])).ok);
+  const [again] = await database.query<{ compiled_release: Json; release_count: number }>(
+    'SELECT compiled_release, release_count FROM ocds_records WHERE ocid = $1',
+    [ocid],
+  );
+  assert.equal(again?.release_count, 3);
+  assert.deepEqual(again?.compiled_release.awards, [
+    { id: 'a1', title: 'One', status: 'active' },
+    { id: 'a2', title: 'Two', status: 'cancelled' },
+  ]);
 });
 
 test('a record package (its releases) and a bare list of releases are read too', async () => {

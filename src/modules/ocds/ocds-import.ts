@@ -43,17 +43,29 @@ export async function importOcds(
   }
 
   return database.transaction(async (tx) => {
-    const storedOcids = await insertReleases(tx, valid, file.metadata);
-    const stored = storedOcids.length;
-    const ocids = [...new Set(storedOcids)];
+    // Processes already stored are compiled from the database; new ones from the file, without reading back.
+    const known = await knownOcids(tx, valid);
+    const inserted = await insertReleases(tx, valid, file.metadata);
+    const stored = inserted.size;
+    const fresh = new Map<string, Json[]>();
+    for (const release of valid) {
+      if (!inserted.has(key(release)) || known.has(release.ocid)) continue;
+      fresh.set(release.ocid, [...(fresh.get(release.ocid) ?? []), release]);
+    }
+    const touched = [...new Set(valid.filter((release) => inserted.has(key(release))).map((release) => release.ocid))];
+    const ocids = touched.filter((ocid) => known.has(ocid));
     for (let start = 0; start < ocids.length; start += CHUNK) {
-      await compileRecords(tx, ocids.slice(start, start + CHUNK));
+      await compileRecords(tx, await storedReleases(tx, ocids.slice(start, start + CHUNK)));
+    }
+    const freshList = [...fresh];
+    for (let start = 0; start < freshList.length; start += CHUNK) {
+      await compileRecords(tx, new Map(freshList.slice(start, start + CHUNK)));
     }
     await recordAuditSql(tx, {
       actorUserId: actor.userId,
       action: 'ocds.imported',
       subjectType: 'ocds_release',
-      details: { fileName, releases: file.releases.length, stored, rejected: rejected.length, records: ocids.length },
+      details: { fileName, releases: file.releases.length, stored, rejected: rejected.length, records: touched.length },
       ip: actor.ip ?? null,
     });
     return {
@@ -62,15 +74,25 @@ export async function importOcds(
       releases: file.releases.length,
       stored,
       alreadyStored: valid.length - stored,
-      records: ocids.length,
+      records: touched.length,
       rejected,
     };
   });
 }
 
-/** Inserts the releases not yet stored; returns the ocid of each one that was. */
-async function insertReleases(tx: SqlRunner, releases: Release[], metadata: Json): Promise<string[]> {
-  const stored: string[] = [];
+const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
+
+async function knownOcids(tx: SqlRunner, releases: Release[]): Promise<Set<string>> {
+  const rows = await tx.query<{ ocid: string }>(
+    'SELECT DISTINCT ocid FROM ocds_releases WHERE ocid = ANY ($1::text[])',
+    [[...new Set(releases.map((release) => release.ocid))]],
+  );
+  return new Set(rows.map((row) => row.ocid));
+}
+
+/** Inserts the releases not yet stored; returns the key of each one that was. */
+async function insertReleases(tx: SqlRunner, releases: Release[], metadata: Json): Promise<Set<string>> {
+  const stored = new Set<string>();
   for (let start = 0; start < releases.length; start += CHUNK) {
     const rows = releases.slice(start, start + CHUNK).map((release) => ({
       ocid: release.ocid,
@@ -79,27 +101,31 @@ async function insertReleases(tx: SqlRunner, releases: Release[], metadata: Json
       tags: Array.isArray(release.tag) ? release.tag : [],
       release,
     }));
-    const inserted = await tx.query<{ ocid: string }>(
+    const inserted = await tx.query<{ ocid: string; id: string }>(
       `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
        SELECT r.ocid, r.release_id, r.date, r.tags, 'import', $2::jsonb, r.release
        FROM jsonb_to_recordset($1::jsonb) AS r(ocid text, release_id text, date timestamptz, tags text[], release jsonb)
        ON CONFLICT (ocid, release_id) DO NOTHING
-       RETURNING ocid`,
+       RETURNING ocid, release_id AS id`,
       [JSON.stringify(rows), JSON.stringify(metadata)],
     );
-    for (const row of inserted) stored.push(row.ocid);
+    for (const row of inserted) stored.add(key(row));
   }
   return stored;
 }
 
-/** Rebuilds the compiled release and the parties of each process from all of its stored releases. */
-async function compileRecords(tx: SqlRunner, ocids: string[]): Promise<void> {
+async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<string, Json[]>> {
   const rows = await tx.query<{ ocid: string; release: Json }>(
     'SELECT ocid, release FROM ocds_releases WHERE ocid = ANY ($1::text[])',
     [ocids],
   );
   const byOcid = new Map<string, Json[]>();
   for (const row of rows) byOcid.set(row.ocid, [...(byOcid.get(row.ocid) ?? []), row.release]);
+  return byOcid;
+}
+
+/** Rebuilds the compiled release and the parties of each process from all of its releases. */
+async function compileRecords(tx: SqlRunner, byOcid: Map<string, Json[]>): Promise<void> {
   const records = [...byOcid].map(([ocid, releases]) => ({
     ocid,
     compiled_release: compileRecord(ocid, releases),
