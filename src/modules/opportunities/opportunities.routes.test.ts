@@ -72,6 +72,9 @@ test('a draft is seen only by its buyer; another public body cannot see or chang
   const agent = await agentFor(officer.id);
   const id = await createOpportunity(agent, body.id);
   assert.equal((await agent.get(`/opportunities/${id}`)).statusCode, 200);
+  const mine = await agent.get('/opportunities/mine');
+  assert.match(mine.body, new RegExp(`href="/opportunities/${id}">Warm spaces in Medway</a>`));
+  assert.match(mine.body, />Draft</);
   assert.equal((await (await agentFor()).get(`/opportunities/${id}`)).statusCode, 404);
   const otherAgent = await agentFor(other.officer.id);
   assert.equal((await otherAgent.get(`/opportunities/${id}`)).statusCode, 404);

@@ -6,7 +6,7 @@ import { type FormErrors, formErrors, keptFormValues, parseForm } from '../../pl
 import { paths } from '../../platform/paths.ts';
 import { districts } from '../geography/geography.ts';
 import { SERVICES } from '../organisations/catalogue.ts';
-import { formValuesFrom, kindOptions, typeOptions } from './opportunities.presenter.ts';
+import { formValuesFrom, kindOptions, STATUS_LABELS, typeOptions } from './opportunities.presenter.ts';
 import { AMENDABLE_FIELDS, isTransition, RuleError, TRANSITIONS } from './opportunities.rules.ts';
 import { awardSchema, lotSchema, newOpportunitySchema, opportunitySchema } from './opportunities.schema.ts';
 import { type Actor, opportunitiesService } from './opportunities.service.ts';
@@ -52,7 +52,8 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
 
   app.get(paths.opportunities.mine(), buying, async (request, reply) => {
     const { bodies, opportunities } = await service.listMine(actorFrom(request));
-    return reply.view(view('mine'), { title: 'Your opportunities', bodies, opportunities });
+    const rows = opportunities.map((row) => ({ ...row, statusLabel: STATUS_LABELS[row.status] }));
+    return reply.view(view('mine'), { title: 'Your opportunities', bodies, opportunities: rows });
   });
 
   app.get(paths.opportunities.new(), buying, async (request, reply) =>
