@@ -8,6 +8,7 @@ import { ocdsApi } from './modules/ocds/ocds.api.ts';
 import { ocdsImportModule } from './modules/ocds/ocds-import.routes.ts';
 import { ocdsPartiesModule } from './modules/ocds/ocds-parties.routes.ts';
 import { openReferralModule } from './modules/openreferral/openreferral.api.ts';
+import { opportunityDocumentsModule } from './modules/opportunities/documents/documents.routes.ts';
 import { opportunitiesPublicModule } from './modules/opportunities/opportunities.public.routes.ts';
 import { opportunitiesModule } from './modules/opportunities/opportunities.routes.ts';
 import { directoryModule } from './modules/organisations/directory.routes.ts';
@@ -63,6 +64,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     openReferralModule,
     opportunitiesModule,
     opportunitiesPublicModule,
+    opportunityDocumentsModule,
     ocdsImportModule,
     ocdsPartiesModule,
     ocdsApi,

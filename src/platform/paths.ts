@@ -48,6 +48,12 @@ export const paths = {
     removeLot: ({ id }: { id: string }) => `/opportunities/${id}/lots/remove`,
     status: ({ id }: { id: string }) => `/opportunities/${id}/status`,
     award: ({ id }: { id: string }) => `/opportunities/${id}/award`,
+    documents: ({ id }: { id: string }) => `/opportunities/${id}/documents`,
+    document: ({ id, documentId }: { id: string; documentId: string }) =>
+      `/opportunities/${id}/documents/${documentId}`,
+    questions: ({ id }: { id: string }) => `/opportunities/${id}/questions`,
+    answer: ({ id, questionId }: { id: string; questionId: string }) =>
+      `/opportunities/${id}/questions/${questionId}/answer`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

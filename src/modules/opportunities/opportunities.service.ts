@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { listDocuments, listQuestions } from './documents/documents.repository.ts';
 import { ocidFor } from './opportunities.ocds.ts';
 import { type Change, publishRelease } from './opportunities.publishing.ts';
 import * as repository from './opportunities.repository.ts';
@@ -84,6 +85,12 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         repository.listHistory(db, opportunity.id),
       ]);
       return { lots, awards, history };
+    },
+
+    /** Documents, and clarification questions: every one for the buyer, answered ones for everyone else. */
+    async extras(id: string, isBuyer: boolean) {
+      const [documents, questions] = await Promise.all([listDocuments(db, id), listQuestions(db, id, !isBuyer)]);
+      return { documents, questions };
     },
 
     async listMine(actor: Actor) {

@@ -1,6 +1,7 @@
 import { HttpError } from '../../platform/errors.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { districtName } from '../geography/geography.ts';
+import { formatSize, labelFor } from './documents/document-types.ts';
 import { presentHistory, presentOpportunity } from './opportunities.presenter.ts';
 import { nextTransitions, TRANSITIONS } from './opportunities.rules.ts';
 import type { opportunitiesService, Viewer } from './opportunities.service.ts';
@@ -14,6 +15,7 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
   const actions = isBuyer
     ? nextTransitions(opportunity.status).map((name) => ({ name, label: TRANSITIONS[name].label }))
     : [];
+  const { documents, questions } = await service.extras(opportunity.id, isBuyer);
   return {
     title: opportunity.title,
     opportunity: presentOpportunity(opportunity),
@@ -27,5 +29,12 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
     isBuyer,
     actions,
     lotValues: {},
+    documents: documents.map((document) => ({
+      ...document,
+      size: formatSize(document.sizeBytes),
+      typeLabel: labelFor(document.contentType),
+    })),
+    questions,
+    questionValues: {},
   };
 }
