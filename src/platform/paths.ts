@@ -38,6 +38,14 @@ export const paths = {
     invite: ({ id }: { id: string }) => `/organisations/${id}/invitations`,
     acceptInvitation: ({ token }: { token: string }) => `/invitations/${token}`,
   },
+  matching: {
+    forOrganisation: ({ id }: { id: string }) => `/organisations/${id}/opportunities`,
+    newCalendar: ({ id }: { id: string }) => `/organisations/${id}/calendar`,
+    calendar: ({ token }: { token: string }) => `/calendars/${token}/deadlines.ics`,
+    fits: ({ id }: { id: string }) => `/opportunities/${id}/organisations-that-fit`,
+    deadline: ({ id }: { id: string }) => `/opportunities/${id}/deadline.ics`,
+    atom: () => '/opportunities.atom',
+  },
   opportunities: {
     index: (query: Record<string, string | undefined> = {}) => withQuery('/opportunities', query),
     mine: () => '/opportunities/mine',

@@ -1,0 +1,108 @@
+import type { SqlRunner } from '../../db/client.ts';
+import { valueReachSql } from './value-reach.ts';
+
+// Ranking organisations and opportunities against each other, scored inside one SQL statement so that only
+// the top rows ever leave the database. The same score is used from both sides:
+//   3 points per service in common (what the work is matters most),
+//   2 points per district in common, at most three (an opportunity for all of Kent and Medway counts as one),
+//   +2 when the value is within the organisation's reach for its tier, -4 when it is beyond it (0 if unknown),
+//   +2 when the opportunity is reserved for VCSEs, +1 when it is only marked suitable for them.
+// Candidates must share a service (when the opportunity names any) and a district (when it names any): the GIN
+// indexes on both arrays find them, so the score is computed for thousands of rows, not the whole directory.
+
+export type Criteria = {
+  services: string[];
+  districts: string[];
+  valuePence: number | null;
+  suitableForVcse: boolean;
+  reservedForVcse: boolean;
+};
+
+export type Match = {
+  score: number;
+  services_in_common: string[];
+  districts_in_common: string[];
+  value_fit: 'within' | 'beyond' | 'unknown';
+};
+
+const common = (a: string, b: string) => `ARRAY(SELECT unnest(${a}) INTERSECT SELECT unnest(${b}) ORDER BY 1)`;
+
+// `o` is the organisation, `p` the opportunity, in both directions.
+const valueFit = `CASE WHEN p.value_pence IS NULL OR o.tier IS NULL THEN 'unknown'
+  WHEN ${valueReachSql('o.tier')} IS NULL OR p.value_pence <= ${valueReachSql('o.tier')} THEN 'within'
+  ELSE 'beyond' END`;
+const score = `(3 * cardinality(${common('o.services', 'p.services')})
+  + 2 * CASE WHEN cardinality(p.districts) = 0 THEN 1 ELSE least(3, cardinality(${common('o.districts', 'p.districts')})) END
+  + CASE ${valueFit} WHEN 'within' THEN 2 WHEN 'beyond' THEN -4 ELSE 0 END
+  + CASE WHEN p.reserved_for_vcse THEN 2 WHEN p.suitable_for_vcse THEN 1 ELSE 0 END)`;
+const reasons = `${common('o.services', 'p.services')} AS services_in_common,
+  ${common('o.districts', 'p.districts')} AS districts_in_common, ${valueFit} AS value_fit`;
+const candidate = `(cardinality(p.services) = 0 OR o.services && p.services)
+  AND (cardinality(p.districts) = 0 OR o.districts && p.districts)`;
+
+export type OrganisationMatch = Match & { id: string; name: string; tier: number | null; verified: boolean };
+
+/** The directory organisations that best fit an opportunity's criteria, best first. */
+export const rankOrganisations = (runner: SqlRunner, criteria: Criteria, limit = 20) =>
+  runner.query<OrganisationMatch>(
+    `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence,
+                       $4::boolean AS suitable_for_vcse, $5::boolean AS reserved_for_vcse)
+     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, ${score} AS score, ${reasons}
+       FROM organisations o, p
+      WHERE o.sector = 'vcse' AND ${candidate}
+      ORDER BY score DESC, o.name, o.id
+      LIMIT $6`,
+    [
+      criteria.services,
+      criteria.districts,
+      criteria.valuePence,
+      criteria.suitableForVcse,
+      criteria.reservedForVcse,
+      limit,
+    ],
+  );
+
+export type OpportunityMatch = Match & {
+  id: string;
+  title: string;
+  buyer_name: string;
+  value_pence: number | null;
+  clarification_deadline: Date | null;
+  submission_deadline: Date | null;
+  reserved_for_vcse: boolean;
+  suitable_for_vcse: boolean;
+};
+
+/** Open (published, not yet past their deadline) opportunities that fit one organisation, best first. */
+export const rankOpportunities = (runner: SqlRunner, organisationId: string, limit = 50) =>
+  runner.query<OpportunityMatch>(
+    `SELECT p.id, p.title, b.name AS buyer_name, p.value_pence::float8 AS value_pence, p.clarification_deadline,
+            p.submission_deadline, p.reserved_for_vcse, p.suitable_for_vcse, ${score} AS score, ${reasons}
+       FROM opportunities p
+       JOIN organisations b ON b.id = p.buyer_organisation_id
+       JOIN organisations o ON o.id = $1
+      WHERE p.status = 'published' AND (p.submission_deadline IS NULL OR p.submission_deadline > now())
+        AND ${candidate}
+      ORDER BY score DESC, p.submission_deadline NULLS LAST, p.id
+      LIMIT $2`,
+    [organisationId, limit],
+  );
+
+/** The criteria of one opportunity, for ranking organisations against it. */
+export async function criteriaOf(runner: SqlRunner, opportunityId: string) {
+  const [row] = await runner.query<Criteria & { buyerOrganisationId: string; title: string }>(
+    `SELECT services, districts, value_pence::float8 AS "valuePence", suitable_for_vcse AS "suitableForVcse",
+            reserved_for_vcse AS "reservedForVcse", buyer_organisation_id AS "buyerOrganisationId", title
+       FROM opportunities WHERE id = $1`,
+    [opportunityId],
+  );
+  return row;
+}
+
+export async function organisationSummary(runner: SqlRunner, id: string) {
+  const [row] = await runner.query<{ id: string; name: string; tier: number | null; sector: string }>(
+    'SELECT id, name, tier, sector FROM organisations WHERE id = $1',
+    [id],
+  );
+  return row;
+}
