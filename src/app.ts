@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
+import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { matchingModule } from './modules/matching/matching.routes.ts';
 import { ocdsApi } from './modules/ocds/ocds.api.ts';
 import { ocdsImportModule } from './modules/ocds/ocds-import.routes.ts';
@@ -66,6 +67,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     opportunitiesModule,
     opportunitiesPublicModule,
     opportunityDocumentsModule,
+    alertsModule,
     ocdsImportModule,
     ocdsPartiesModule,
     ocdsApi,

@@ -4,6 +4,7 @@ import { backup, RestoreError, restore } from '../db/backup.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
+import { alertsService } from '../modules/alerts/alerts.service.ts';
 import { importOcdsFile } from '../modules/ocds/ocds-import.cli.ts';
 import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
 import { createMailer } from '../platform/mail.ts';
@@ -19,6 +20,8 @@ Commands:
                                        columns are listed on the hub admin's import page)
   import-ocds FILE                      store OCDS releases from a release package, record package or list of
                                        releases (JSON, up to 100 MB); releases already stored are skipped
+  send-digests                         e-mail this week's digest of fitting opportunities to everyone on weekly
+                                       alerts who has not had it yet (safe to run again: each week is sent once)
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -37,12 +40,21 @@ export async function runCli(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   if (
-    !['migrate', 'seed', 'create-admin', 'import-organisations', 'import-ocds', 'backup', 'restore'].includes(command)
+    ![
+      'migrate',
+      'seed',
+      'send-digests',
+      'create-admin',
+      'import-organisations',
+      'import-ocds',
+      'backup',
+      'restore',
+    ].includes(command)
   ) {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
-  if (!['migrate', 'seed'].includes(command) && !argument) {
+  if (!['migrate', 'seed', 'send-digests'].includes(command) && !argument) {
     console.error(`"${command}" needs ${command === 'create-admin' ? 'an email address' : 'a file name'}.\n\n${usage}`);
     return 2;
   }
@@ -55,6 +67,9 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
     } else if (command === 'seed') {
       console.log(describeSeed(await seedDemoData(database)));
+    } else if (command === 'send-digests') {
+      const result = await alertsService({ database, mailer, baseUrl: config.baseUrl }).sendDigests();
+      console.log(`Week ${result.week}: sent ${result.sent} digests; ${result.skipped} people had nothing new.`);
     } else if (command === 'create-admin') {
       const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);
       console.log(`${result.email} is a hub admin.`);

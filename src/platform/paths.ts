@@ -26,7 +26,9 @@ export const paths = {
     resetPassword: ({ token }: { token: string }) => `/reset-password/${token}`,
     show: () => '/account',
     changePassword: () => '/account/password',
+    alerts: () => '/account/alerts',
   },
+  alerts: { unsubscribe: ({ token }: { token: string }) => `/alerts/unsubscribe/${token}` },
   organisations: {
     index: (query: { page?: string } = {}) => withQuery('/directory', query),
     csv: () => '/directory.csv',

@@ -4,6 +4,7 @@ import { HttpError } from '../../platform/errors.ts';
 import { setFlash } from '../../platform/flash.ts';
 import { type FormErrors, formErrors, keptFormValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
+import { alertsService } from '../alerts/alerts.service.ts';
 import { districts } from '../geography/geography.ts';
 import { SERVICES } from '../organisations/catalogue.ts';
 import { formValuesFrom, kindOptions, STATUS_LABELS, typeOptions } from './opportunities.presenter.ts';
@@ -23,8 +24,9 @@ export const actorFrom = (request: FastifyRequest): Actor => {
 };
 
 /** The buyer's pages: their opportunities, the form, lots, the lifecycle and the award. */
-export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app, { database }) => {
+export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app, { database, mailer, config }) => {
   const service = opportunitiesService({ database });
+  const alerts = alertsService({ database, mailer, baseUrl: config.baseUrl });
   const formOptions = {
     kinds: kindOptions,
     types: typeOptions,
@@ -148,6 +150,9 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
     } catch (error) {
       return ruleBroken(reply, request, error);
     }
+    // After the commit, so nobody hears of a publication that was rolled back; a mail failure does not undo it.
+    if (transition === 'publish')
+      await alerts.opportunityPublished(request.params.id).catch((error) => request.log.error(error, 'alerts failed'));
     setFlash(reply, `The opportunity has been ${TRANSITIONS[transition].label}.`);
     return reply.redirect(paths.opportunities.show({ id: request.params.id }), 303);
   });
