@@ -3,8 +3,10 @@ import { benchDirectoryPage } from './directory-page.ts';
 import { benchDirectorySearch } from './directory-search.ts';
 import { benchHomePage } from './home-page.ts';
 import { benchOcdsImport } from './ocds-import.ts';
+import { benchOpportunityRanking } from './opportunity-ranking.ts';
 
 await benchHomePage();
 await benchDirectorySearch();
 await benchDirectoryPage();
 await benchOcdsImport();
+await benchOpportunityRanking();

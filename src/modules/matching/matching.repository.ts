@@ -42,25 +42,42 @@ const candidate = `(cardinality(p.services) = 0 OR o.services && p.services)
 
 export type OrganisationMatch = Match & { id: string; name: string; tier: number | null; verified: boolean };
 
-/** The directory organisations that best fit an opportunity's criteria, best first. */
-export const rankOrganisations = (runner: SqlRunner, criteria: Criteria, limit = 20) =>
-  runner.query<OrganisationMatch>(
-    `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence,
-                       $4::boolean AS suitable_for_vcse, $5::boolean AS reserved_for_vcse)
-     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, ${score} AS score, ${reasons}
-       FROM organisations o, p
-      WHERE o.sector = 'vcse' AND ${candidate}
-      ORDER BY score DESC, o.name, o.id
-      LIMIT $6`,
-    [
-      criteria.services,
-      criteria.districts,
-      criteria.valuePence,
-      criteria.suitableForVcse,
-      criteria.reservedForVcse,
-      limit,
-    ],
+/**
+ * The directory organisations that best fit an opportunity's criteria, best first. The opportunity is fixed, so
+ * the same score is spelt out with its codes as parameters: one containment test per code, no subquery per row,
+ * which keeps a broad opportunity (tens of thousands of candidates) cheap. Reasons are worked out for the top
+ * rows only.
+ */
+export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit = 20) {
+  const params: unknown[] = [criteria.services, criteria.districts, criteria.valuePence, limit];
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const count = (column: string, codes: string[]) =>
+    codes.length ? codes.map((code) => `(${column} @> ARRAY[${param(code)}::text])::int`).join(' + ') : '0';
+  const reach = valueReachSql('o.tier');
+  const valuePoints =
+    criteria.valuePence === null
+      ? '0'
+      : `CASE WHEN o.tier IS NULL THEN 0 WHEN ${reach} IS NULL OR $3::bigint <= ${reach} THEN 2 ELSE -4 END`;
+  const districtPoints = criteria.districts.length ? `least(3, ${count('o.districts', criteria.districts)})` : '1';
+  // The candidate test against the parameters themselves, so that the planner can use the GIN indexes.
+  const where = ["o.sector = 'vcse'"];
+  if (criteria.services.length) where.push('o.services && $1::text[]');
+  if (criteria.districts.length) where.push('o.districts && $2::text[]');
+  const vcsePoints = criteria.reservedForVcse ? 2 : criteria.suitableForVcse ? 1 : 0;
+  return runner.query<OrganisationMatch>(
+    `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence),
+     top AS (
+       SELECT o.id, 3 * (${count('o.services', criteria.services)}) + 2 * ${districtPoints} + ${valuePoints} + ${vcsePoints} AS score
+         FROM organisations o
+        WHERE ${where.join(' AND ')}
+        ORDER BY score DESC, o.name, o.id
+        LIMIT $4)
+     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score, ${reasons}
+       FROM top JOIN organisations o ON o.id = top.id, p
+      ORDER BY top.score DESC, o.name, o.id`,
+    params,
   );
+}
 
 export type OpportunityMatch = Match & {
   id: string;
