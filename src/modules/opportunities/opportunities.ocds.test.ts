@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { buildOrganisation } from '../../../test/support/factories.ts';
 import { buildBuyer, opportunityInput } from '../../../test/support/opportunity-factories.ts';
 import { openTestDatabase } from '../../../test/support/test-app.ts';
+import { documentsService } from './documents/documents.service.ts';
 import { opportunitiesService } from './opportunities.service.ts';
 
 const schemaPath = path.resolve(import.meta.dirname, '../../../../shared/data/ocds/schema-1.1.5/release-schema.json');
@@ -30,6 +31,8 @@ test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitabi
     { title: 'North', description: 'Sittingbourne', valuePence: 12_345_678, districts: [] },
     actor,
   );
+  const pdf = Buffer.from('%PDF-1.7\n%%EOF\n');
+  await documentsService({ database }).upload(id, { fileName: 'Specification.pdf', content: pdf }, actor);
   await service.transition(id, 'publish', actor);
   await service.update(id, { outcomesSought: 'More people supported at home.' }, actor);
   await service.transition(id, 'close', actor);
@@ -51,6 +54,10 @@ test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitabi
   const first = releases[0]?.release as { tender: Record<string, unknown> };
   assert.deepEqual(first.tender.value, { amount: 250_000, currency: 'GBP' });
   assert.deepEqual(first.tender.suitability, { sme: true, vcse: true });
+  assert.deepEqual(
+    (first.tender.documents as { title: string; format: string }[]).map(({ title, format }) => ({ title, format })),
+    [{ title: 'Specification.pdf', format: 'application/pdf' }],
+  );
   assert.deepEqual((first.tender.lots as { value: unknown }[])[0]?.value, { amount: 123_456.78, currency: 'GBP' });
   const last = releases.at(-1)?.release as {
     awards: { suppliers: { name: string }[] }[];

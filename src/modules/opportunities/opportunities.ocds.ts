@@ -17,6 +17,8 @@ export type ReleaseInput = {
   releaseId: string;
   date: Date;
   tags: string[];
+  /** The opportunity's documents, as listed; without a URL, which depends on where the service runs. */
+  documents?: { id: string; fileName: string; contentType: string; uploadedAt: Date }[];
 };
 
 const gbp = (pence: number | null) => (pence === null ? undefined : { amount: pence / 100, currency: 'GBP' });
@@ -46,7 +48,8 @@ export function tagsFor(
   return ['contractTermination'];
 }
 
-export function buildRelease({ opportunity, buyerName, lots, awards, releaseId, date, tags }: ReleaseInput) {
+export function buildRelease(input: ReleaseInput) {
+  const { opportunity, buyerName, lots, awards, releaseId, date, tags, documents = [] } = input;
   const { ocid } = opportunity;
   const buyer = { id: opportunity.buyerOrganisationId, name: buyerName };
   const suppliers = awards.map((award) => ({ id: award.organisationId, name: award.name }));
@@ -101,6 +104,14 @@ export function buildRelease({ opportunity, buyerName, lots, awards, releaseId, 
         value: gbp(lot.valuePence),
       })),
       suitability: { sme: opportunity.suitableForSme, vcse: opportunity.suitableForVcse },
+      documents: documents.length
+        ? documents.map((document) => ({
+            id: document.id,
+            title: document.fileName,
+            format: document.contentType.split(';')[0],
+            datePublished: iso(document.uploadedAt),
+          }))
+        : undefined,
     },
     awards: award ? [award] : undefined,
     contracts: hasContract

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/client.ts';
+import { listDocuments } from './documents/documents.repository.ts';
 import { buildRelease, tagsFor } from './opportunities.ocds.ts';
 import * as repository from './opportunities.repository.ts';
 
@@ -11,15 +12,25 @@ export type Change = Parameters<typeof tagsFor>[1];
 export async function publishRelease(tx: Executor, opportunityId: string, change: Change, date: Date) {
   const opportunity = await repository.findOpportunity(tx, opportunityId);
   if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
-  const [lots, awards, count] = await Promise.all([
+  const [lots, awards, count, documents] = await Promise.all([
     repository.listLots(tx, opportunityId),
     repository.listAwards(tx, opportunityId),
     repository.countReleases(tx, opportunity.ocid),
+    listDocuments(tx, opportunityId),
   ]);
   const tags = tagsFor(opportunity, change);
   // One release per change: the n-th change to a process is `${ocid}-${n}`.
   const releaseId = `${opportunity.ocid}-${count + 1}`;
-  const release = buildRelease({ opportunity, buyerName: opportunity.buyerName, lots, awards, releaseId, date, tags });
+  const release = buildRelease({
+    opportunity,
+    buyerName: opportunity.buyerName,
+    lots,
+    awards,
+    releaseId,
+    date,
+    tags,
+    documents,
+  });
   await repository.insertRelease(tx, {
     ocid: opportunity.ocid,
     releaseId,

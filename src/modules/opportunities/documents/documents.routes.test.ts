@@ -72,6 +72,14 @@ test('the buyer uploads a PDF; drafts keep it from others; once published it is 
     `attachment; filename="Spec final_v2 (1).pdf"; filename*=UTF-8''Spec%20final%3Bv2%20%281%29.pdf`,
   );
   assert.deepEqual(download.rawPayload, PDF);
+  const [release] = await context.database.query<{ release: { tender: { documents?: { title: string }[] } } }>(
+    'SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY date DESC LIMIT 1',
+    [opportunity.ocid],
+  );
+  assert.deepEqual(
+    release?.release.tender.documents?.map((document) => document.title),
+    ['Spec final;v2 (1).pdf'],
+  );
   assert.match((await stranger.get(`/opportunities/${opportunity.id}`)).body, /Spec final;v2 \(1\)\.pdf/);
 });
 
