@@ -74,3 +74,10 @@ test('usage mistakes exit 2 with the usage', async () => {
   assert.equal(await runCli(['backup']), 2);
   assert.match(output.join('\n'), /"backup" needs a file name/);
 });
+
+test('send-digests reports the week; a second run the same week sends nothing again', async () => {
+  output.length = 0;
+  assert.equal(await runCli(['send-digests']), 0);
+  assert.equal(await runCli(['send-digests']), 0);
+  assert.match(output.at(-1) ?? '', /^Week \d{4}-W\d{2}: sent 0 digests; 0 people had nothing new\.$/);
+});
