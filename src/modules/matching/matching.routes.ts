@@ -32,7 +32,7 @@ export const matchingModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     { config: { policy: 'organisationMember' } },
     async (request, reply) => {
       const page = await forYouPage(request.params.id);
-      const token = await matching.newCalendarToken(page.organisation.id, userId(request));
+      const token = await matching.newCalendarToken(page.organisation.id, { userId: userId(request), ip: request.ip });
       return reply.view(view('for-you'), {
         ...page,
         calendarUrl: `${config.baseUrl}${paths.matching.calendar({ token })}`,

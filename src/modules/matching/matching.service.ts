@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
+import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { hashToken, newToken } from '../../platform/tokens.ts';
@@ -56,9 +57,16 @@ export function matchingService({ database, baseUrl }: { database: Database; bas
     },
 
     /** A new private feed address; the one before it stops working. */
-    async newCalendarToken(organisationId: string, userId: string) {
+    async newCalendarToken(organisationId: string, actor: { userId: string; ip: string }) {
       const token = newToken();
-      await feeds.replaceFeedToken(database, organisationId, hashToken(token), userId);
+      await feeds.replaceFeedToken(database, organisationId, hashToken(token), actor.userId);
+      await recordAudit(database.db, {
+        actorUserId: actor.userId,
+        action: 'organisation.calendar_feed_replaced',
+        subjectType: 'organisation',
+        subjectId: organisationId,
+        ip: actor.ip,
+      });
       return token;
     },
 
