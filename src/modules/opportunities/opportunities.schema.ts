@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { poundsToPence } from '../../platform/money.ts';
+import { list, pounds, wholeNumber } from '../../platform/form-fields.ts';
 import { isDistrictCode } from '../geography/geography.ts';
 import { codesOf, SERVICES } from '../organisations/catalogue.ts';
 import { KINDS, PROCUREMENT_TYPES, STATUSES } from './opportunities.tables.ts';
@@ -9,42 +9,9 @@ import { KINDS, PROCUREMENT_TYPES, STATUSES } from './opportunities.tables.ts';
 const text = (max: number, label: string) =>
   z.string().trim().max(max, `${label} must be ${max} characters or fewer`).optional().default('');
 
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (value === undefined || value === '' ? [] : [value].flat()), z.array(item));
-
 const districtList = list(z.string().refine(isDistrictCode, 'Choose areas from the list'));
 const serviceList = list(z.enum(codesOf(SERVICES), { message: 'Choose services from the list' }));
 const yes = z.preprocess((value) => value === 'yes', z.boolean());
-
-const pounds = (label: string) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return null;
-      const pence = poundsToPence(value);
-      if (pence === undefined) {
-        context.addIssue({ code: 'custom', message: `${label} must be an amount in pounds, like 250,000` });
-        return z.NEVER;
-      }
-      return pence;
-    });
-
-const wholeNumber = (label: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return null;
-      const number = Number(value);
-      if (!Number.isInteger(number) || number < min || number > max) {
-        context.addIssue({ code: 'custom', message: `${label} must be a whole number from ${min} to ${max}` });
-        return z.NEVER;
-      }
-      return number;
-    });
 
 /** "2027-03-01T12:00" typed in the UK, to the instant it names (GMT or BST as the date falls). */
 export function londonInstant(local: string): Date | undefined {
@@ -98,7 +65,7 @@ export const opportunitySchema = z
     outcomesSought: text(10_000, 'Outcomes sought'),
     districts: districtList,
     services: serviceList,
-    valuePence: pounds('Estimated value'),
+    valuePence: pounds('Estimated value', '250,000'),
     durationMonths: wholeNumber('Duration', 1, 240),
     plannedDate: z
       .string()
@@ -137,7 +104,7 @@ export const newOpportunitySchema = z.object({
 export const lotSchema = z.object({
   title: z.string().trim().min(1, 'Enter a title for the lot').max(200, 'Lot title must be 200 characters or fewer'),
   description: text(5_000, 'Lot description'),
-  valuePence: pounds('Lot value'),
+  valuePence: pounds('Lot value', '250,000'),
   districts: districtList,
 });
 export type LotInput = z.output<typeof lotSchema>;
@@ -147,7 +114,7 @@ export const awardSchema = z.object({
     (ids) => ids.length > 0,
     'Choose at least one supplier',
   ),
-  valuePence: pounds('Awarded value'),
+  valuePence: pounds('Awarded value', '250,000'),
 });
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>

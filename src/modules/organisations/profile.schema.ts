@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { poundsToPence } from '../../platform/money.ts';
+import { list, pounds, wholeNumber } from '../../platform/form-fields.ts';
 import { findWard, isDistrictCode } from '../geography/geography.ts';
 import { ACTIVITIES, ASSURANCES, BENEFICIARIES, codesOf, LEGAL_FORMS, SERVICES } from './catalogue.ts';
 
@@ -18,28 +18,7 @@ const optionalText = (max: number, label: string) =>
     .optional()
     .transform((value) => value || null);
 
-const list = <T extends z.ZodType>(item: T) =>
-  z.preprocess((value) => (value === undefined || value === '' ? [] : [value].flat()), z.array(item));
-
 const codeList = (codes: [string, ...string[]], message: string) => list(z.enum(codes, { message }));
-
-const wholeNumber = (label: string, min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .optional()
-    .transform((value, context) => {
-      if (!value) return null;
-      const number = Number(value.replaceAll(',', ''));
-      if (!Number.isInteger(number) || number < min || number > max) {
-        context.addIssue({
-          code: 'custom',
-          message: `${label} must be a whole number from ${min} to ${label.startsWith('Year') ? max : max.toLocaleString('en-GB')}`,
-        });
-        return z.NEVER;
-      }
-      return number;
-    });
 
 export const identifierRules = {
   charityNumber: z
@@ -77,22 +56,7 @@ export const profileSchema = z
       .max(3000, 'Description must be 3,000 characters or fewer')
       .optional()
       .transform((value) => value ?? ''),
-    income: z
-      .string()
-      .trim()
-      .optional()
-      .transform((value, context) => {
-        if (!value) return null;
-        const pence = poundsToPence(value);
-        if (pence === undefined) {
-          context.addIssue({
-            code: 'custom',
-            message: 'Latest annual income must be an amount in pounds, like 12,500',
-          });
-          return z.NEVER;
-        }
-        return pence;
-      }),
+    income: pounds('Latest annual income', '12,500'),
     incomePrivate: z.preprocess((value) => value === 'yes' || value === 'true' || value === true, z.boolean()),
     districts: list(z.string().refine(isDistrictCode, 'Select areas from the list')).refine(
       (value) => value.length > 0,
