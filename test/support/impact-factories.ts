@@ -9,34 +9,41 @@ let nextVersion = 1000;
 
 export async function buildFramework(database: Database, options: { version?: number; title?: string } = {}) {
   const version = options.version ?? nextVersion++;
-  const [{ id: versionId }] = await database.query<{ id: string }>(
-    `INSERT INTO impact_framework_versions (version, title, source, licence)
+  const insertedId = (rows: { id: string }[]) => {
+    const id = rows[0]?.id;
+    if (!id) throw new Error('insert returned no row');
+    return id;
+  };
+  const versionId = insertedId(
+    await database.query<{ id: string }>(
+      `INSERT INTO impact_framework_versions (version, title, source, licence)
      VALUES ($1, $2, 'Written for tests', 'Open Government Licence v3.0') RETURNING id`,
-    [version, options.title ?? `Test framework ${version}`],
+      [version, options.title ?? `Test framework ${version}`],
+    ),
   );
   const theme = async (code: string, title: string, position: number) =>
-    (
+    insertedId(
       await database.query<{ id: string }>(
         'INSERT INTO impact_themes (version_id, code, title, position) VALUES ($1, $2, $3, $4) RETURNING id',
         [versionId, code, title, position],
-      )
-    )[0].id;
+      ),
+    );
   const outcome = async (themeId: string, code: string, title: string, position: number) =>
-    (
+    insertedId(
       await database.query<{ id: string }>(
         `INSERT INTO impact_outcomes (version_id, theme_id, code, title, position)
          VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [versionId, themeId, code, title, position],
-      )
-    )[0].id;
+      ),
+    );
   const measure = async (outcomeId: string, code: string, title: string, unit: string, proxyPence: number | null) =>
-    (
+    insertedId(
       await database.query<{ id: string }>(
         `INSERT INTO impact_measures (version_id, outcome_id, code, title, unit, proxy_value_pence, proxy_source)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [versionId, outcomeId, code, title, unit, proxyPence, proxyPence === null ? '' : 'Test proxy source'],
-      )
-    )[0].id;
+      ),
+    );
 
   const jobs = await theme('T1', 'Jobs and skills', 1);
   const wellbeing = await theme('T2', 'Health and wellbeing', 2);
