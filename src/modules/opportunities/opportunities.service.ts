@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
 import { ocidFor } from './opportunities.ocds.ts';
 import { type Change, publishRelease } from './opportunities.publishing.ts';
@@ -176,6 +177,8 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         });
         await recordChange(tx, id, transition, actor, { status: opportunity.status }, { status: to });
         await audit(tx, actor, `opportunity.${transition}`, id, { from: opportunity.status, to });
+        // Each award becomes a contract whose social value is then recorded in the ledger.
+        if (transition === 'contract') await createContractsForAwards(tx, id, actor);
       });
       return to;
     },

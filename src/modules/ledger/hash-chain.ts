@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+
+// The social value ledger's hash chain, with no database: what an entry's hash covers and how it is computed.
+// Verification and appending both call these, so the two can never disagree about the bytes.
+
+/** The hash before the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * JSON with object keys sorted at every depth and no white space: one text for one value, whatever order its
+ * keys were built in. Numbers must be finite (quantities are kept as decimal strings so they never round).
+ */
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return JSON.stringify(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError('canonical JSON has no place for NaN or Infinity');
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(value)
+    .filter((key) => value[key] !== undefined)
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key] as JsonValue)}`).join(',')}}`;
+}
+
+/** Every column of a ledger row that its hash covers. */
+export type EntryContent = {
+  seq: number;
+  id: string;
+  contractId: string;
+  kind: string;
+  subjectId: string | null;
+  correctsId: string | null;
+  actorUserId: string | null;
+  /** ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+  recordedAt: string;
+  /** The canonical JSON text exactly as stored. */
+  body: string;
+  previousHash: string;
+};
+
+/**
+ * The exact text that is hashed: a JSON array of every column in a fixed order, so no two different rows can
+ * produce the same text (each value is quoted and escaped, and its position says which column it is).
+ */
+export function hashedText(entry: EntryContent): string {
+  return JSON.stringify([
+    entry.seq,
+    entry.id,
+    entry.contractId,
+    entry.kind,
+    entry.subjectId,
+    entry.correctsId,
+    entry.actorUserId,
+    entry.recordedAt,
+    entry.body,
+    entry.previousHash,
+  ]);
+}
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+export const entryHash = (entry: EntryContent): string => sha256Hex(hashedText(entry));
+
+/** A stored row as read back for checking. */
+export type StoredEntry = EntryContent & { hash: string };
+
+export type ChainBreak = {
+  seq: number;
+  id: string;
+  problem: 'missing' | 'order' | 'changed';
+  message: string;
+};
+
+/**
+ * Checks one stored entry against the one before it in the chain (`expectedSeq` and `previousHash`). The first
+ * test that fails names what is wrong: a gap in the numbering, a link to the wrong predecessor (moved, reordered,
+ * or the entry before was changed and re-hashed), or content that no longer matches its own hash.
+ */
+export function checkEntry(entry: StoredEntry, expectedSeq: number, previousHash: string): ChainBreak | null {
+  if (entry.seq !== expectedSeq) {
+    const missing =
+      entry.seq > expectedSeq
+        ? `entry ${expectedSeq}${entry.seq - expectedSeq > 1 ? `–${entry.seq - 1}` : ''} is missing`
+        : `entry ${entry.seq} appears again`;
+    return {
+      seq: entry.seq,
+      id: entry.id,
+      problem: 'missing',
+      message: `Entry ${entry.seq} (${entry.id}) follows entry ${expectedSeq - 1}: ${missing}.`,
+    };
+  }
+  if (entry.previousHash !== previousHash) {
+    return {
+      seq: entry.seq,
+      id: entry.id,
+      problem: 'order',
+      message:
+        `Entry ${entry.seq} (${entry.id}) does not follow entry ${entry.seq - 1}: its previous hash is not that ` +
+        `entry's hash, so entries were reordered or removed, or entry ${entry.seq - 1} was changed and re-hashed.`,
+    };
+  }
+  if (entryHash(entry) !== entry.hash) {
+    return {
+      seq: entry.seq,
+      id: entry.id,
+      problem: 'changed',
+      message: `Entry ${entry.seq} (${entry.id}) was changed: its content no longer matches its hash.`,
+    };
+  }
+  return null;
+}
