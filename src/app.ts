@@ -18,6 +18,7 @@ import { organisationsImportModule } from './modules/organisations/import/organi
 import { organisationsApi } from './modules/organisations/organisations.api.ts';
 import { organisationsModule } from './modules/organisations/organisations.routes.ts';
 import { pagesModule } from './modules/pages/pages.routes.ts';
+import { transparencyModule } from './modules/transparency/transparency.routes.ts';
 import { registerAssets } from './platform/assets.ts';
 import { registerErrorPages } from './platform/errors.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
@@ -72,6 +73,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     ocdsPartiesModule,
     ocdsApi,
     matchingModule,
+    transparencyModule,
   ]) {
     await app.register(module, moduleOptions);
   }

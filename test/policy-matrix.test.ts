@@ -90,6 +90,11 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /admin/ocds/parties/:ocid/:partyId': 'hubAdmin',
   'GET /api/v1/ocds/releases': 'public',
   'GET /api/v1/ocds/records/:ocid': 'public',
+  'GET /social-value': 'public',
+  'GET /social-value.csv': 'public',
+  'GET /social-value/results.csv': 'public',
+  'GET /social-value/contracts/:id': 'public',
+  'GET /social-value/contracts/:id/results.csv': 'public',
 };
 
 type ActorName =

@@ -7,6 +7,7 @@ const sections: Section[] = [
   { href: '/directory', text: 'Directory' },
   { href: '/opportunities', text: 'Opportunities' },
   { href: '/impact', text: 'Impact' },
+  { href: '/social-value', text: 'Social value' },
   { href: '/consortia', text: 'Consortia' },
   { href: '/admin', text: 'Hub admin', visibleTo: (user) => user?.roles.has('hub_admin') ?? false },
 ];

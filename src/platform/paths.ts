@@ -65,6 +65,13 @@ export const paths = {
     answer: ({ id, questionId }: { id: string; questionId: string }) =>
       `/opportunities/${id}/questions/${questionId}/answer`,
   },
+  socialValue: {
+    index: (query: Record<string, string | undefined> = {}) => withQuery('/social-value', query),
+    csv: () => '/social-value.csv',
+    resultsCsv: () => '/social-value/results.csv',
+    contract: ({ id }: { id: string }) => `/social-value/contracts/${id}`,
+    contractCsv: ({ id }: { id: string }) => `/social-value/contracts/${id}/results.csv`,
+  },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),
     service: ({ id }: { id: string }) => `/openreferral/services/${id}`,
