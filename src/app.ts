@@ -5,6 +5,9 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { contractsModule } from './modules/ledger/contracts.routes.ts';
+import { ledgerAdminModule } from './modules/ledger/ledger-admin.routes.ts';
+import { contractResultsModule } from './modules/ledger/results.routes.ts';
 import { matchingModule } from './modules/matching/matching.routes.ts';
 import { ocdsApi } from './modules/ocds/ocds.api.ts';
 import { ocdsImportModule } from './modules/ocds/ocds-import.routes.ts';
@@ -73,6 +76,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     ocdsPartiesModule,
     ocdsApi,
     matchingModule,
+    contractsModule,
+    contractResultsModule,
+    ledgerAdminModule,
     transparencyModule,
   ]) {
     await app.register(module, moduleOptions);

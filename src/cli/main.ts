@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
 import { alertsService } from '../modules/alerts/alerts.service.ts';
+import { verifyLedgerCommand } from '../modules/ledger/verify-ledger.cli.ts';
 import { importOcdsFile } from '../modules/ocds/ocds-import.cli.ts';
 import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
 import { createMailer } from '../platform/mail.ts';
@@ -22,6 +23,8 @@ Commands:
                                        releases (JSON, up to 100 MB); releases already stored are skipped
   send-digests                         e-mail this week's digest of fitting opportunities to everyone on weekly
                                        alerts who has not had it yet (safe to run again: each week is sent once)
+  verify-ledger                        recompute the social value ledger's hash chain and evidence hashes; exits 0
+                                       with the count when it holds, 1 naming the first broken entry when not
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -44,6 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'migrate',
       'seed',
       'send-digests',
+      'verify-ledger',
       'create-admin',
       'import-organisations',
       'import-ocds',
@@ -54,7 +58,7 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
-  if (!['migrate', 'seed', 'send-digests'].includes(command) && !argument) {
+  if (!['migrate', 'seed', 'send-digests', 'verify-ledger'].includes(command) && !argument) {
     console.error(`"${command}" needs ${command === 'create-admin' ? 'an email address' : 'a file name'}.\n\n${usage}`);
     return 2;
   }
@@ -70,6 +74,8 @@ export async function runCli(argv: string[]): Promise<number> {
     } else if (command === 'send-digests') {
       const result = await alertsService({ database, mailer, baseUrl: config.baseUrl }).sendDigests();
       console.log(`Week ${result.week}: sent ${result.sent} digests; ${result.skipped} people had nothing new.`);
+    } else if (command === 'verify-ledger') {
+      return await verifyLedgerCommand(database);
     } else if (command === 'create-admin') {
       const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);
       console.log(`${result.email} is a hub admin.`);

@@ -1,7 +1,13 @@
 import type { Contract } from './ledger.tables.ts';
 
-/** A broken rule, shown to the person beside the form or action that broke it. */
-export class RuleError extends Error {}
+/** A broken rule, shown to the person beside the form field (when it names one) or action that broke it. */
+export class RuleError extends Error {
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
 
 /** Who is acting: the organisations they belong to, and whether they hold a buying role. */
 export type Actor = { userId: string; ip: string; organisationIds: readonly string[]; buyingStaff: boolean };

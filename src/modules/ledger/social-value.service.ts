@@ -65,10 +65,10 @@ export function socialValueService({ database, now = () => new Date() }: { datab
 
   /** Checks every file before anything is written; the message names the file that was refused. */
   const checkedFiles = (files: Upload[]) => {
-    if (files.length > MAX_EVIDENCE_FILES) throw new RuleError(`Attach up to ${MAX_EVIDENCE_FILES} files`);
+    if (files.length > MAX_EVIDENCE_FILES) throw new RuleError(`Attach up to ${MAX_EVIDENCE_FILES} files`, 'evidence');
     return files.map((file) => {
       const checked = checkDocument(file.fileName, file.content);
-      if (!checked.ok) throw new RuleError(`${file.fileName}: ${checked.message}`);
+      if (!checked.ok) throw new RuleError(`${file.fileName}: ${checked.message}`, 'evidence');
       return { ...file, id: randomUUID(), contentType: checked.contentType, sha256: sha256Hex(file.content) };
     });
   };
