@@ -11,7 +11,7 @@ INSERT INTO impact_framework_versions (version, title, source, licence)
 VALUES (
   1,
   'Kent and Medway impact framework',
-  'Themes and outcomes based on the UK government Social Value Model (Cabinet Office, Procurement Policy Note 06/20, 2020, and PPN 002, 2025): https://www.gov.uk/government/publications/ppn-002-taking-account-of-social-value-in-the-award-of-contracts. Wording, measures, units and evidence guidance written by Working Connections.',
+  'Wording, measures, units and evidence guidance written by Working Connections. Themes and outcomes based on the UK government Social Value Model (Cabinet Office, Procurement Policy Note 06/20, 2020, and PPN 002, 2025): https://www.gov.uk/government/publications/ppn-002-taking-account-of-social-value-in-the-award-of-contracts',
   'Contains public sector information licensed under the Open Government Licence v3.0: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/'
 );
 
@@ -96,7 +96,7 @@ FROM (VALUES
   ('SVM-O2.1', 'M-2.1.1', 'Greenhouse gas emissions avoided', 'tonnes of carbon dioxide equivalent',
    'A calculation against a stated baseline using the UK government greenhouse gas conversion factors for the year, with the meter readings, fuel records or mileage it uses.',
    24100,
-   'Central carbon value for 2020, £241 per tonne of carbon dioxide equivalent in 2020 prices: Department for Business, Energy and Industrial Strategy, Valuation of greenhouse gas emissions: for policy appraisal and evaluation (2021), https://www.gov.uk/government/publications/valuing-greenhouse-gas-emissions-in-policy-appraisal. Open Government Licence v3.0.',
+   'Central carbon value for 2020, £241 per tonne of carbon dioxide equivalent in 2020 prices. Department for Business, Energy and Industrial Strategy, Valuation of greenhouse gas emissions: for policy appraisal and evaluation (2021), under the Open Government Licence v3.0: https://www.gov.uk/government/publications/valuing-greenhouse-gas-emissions-in-policy-appraisal',
    1),
   ('SVM-O2.1', 'M-2.1.2', 'Vehicle miles switched to zero-emission vehicles, public transport, walking or cycling', 'miles',
    'Mileage logs or journey records for the period, before and after the change, for the journeys made to deliver the work.',
@@ -137,7 +137,7 @@ FROM (VALUES
   ('SVM-O4.2', 'M-4.2.1', 'Hours given by volunteers to community activity', 'hours',
    'Volunteer timesheets or session registers. Count only time given freely, not paid time or time on placements.',
    1221,
-   'National Living Wage for workers aged 21 and over from 1 April 2025, £12.21 an hour, used as the replacement cost of volunteer time: GOV.UK, National Minimum Wage and National Living Wage rates, https://www.gov.uk/national-minimum-wage-rates. Open Government Licence v3.0.',
+   'National Living Wage for workers aged 21 and over from 1 April 2025, £12.21 an hour, as the replacement cost of volunteer time. GOV.UK, National Minimum Wage and National Living Wage rates, under the Open Government Licence v3.0: https://www.gov.uk/national-minimum-wage-rates',
    1),
   ('SVM-O4.2', 'M-4.2.2', 'People who feel less lonely after taking part', 'people',
    'Answers before and after to the question recommended by the Office for National Statistics: how often do you feel lonely?',

@@ -21,7 +21,7 @@ export const pagesModule: FastifyPluginAsync<ModuleOptions> = async (app, { data
     reply.view('pages/views/cookies.njk', { title: 'Cookies' }),
   );
 
-  app.get<{ Params: { slug: string } }>('/:slug(impact|consortia)', publicPage, async (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/:slug(consortia)', publicPage, async (request, reply) => {
     const section = upcomingSections[request.params.slug];
     if (!section) throw new HttpError(404, 'Page not found');
     return reply.view('pages/views/section.njk', { title: section.title, section });
