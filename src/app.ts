@@ -5,6 +5,8 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { impactFrameworkAdminModule } from './modules/impact/framework.admin.routes.ts';
+import { impactFrameworkModule } from './modules/impact/framework.routes.ts';
 import { contractsModule } from './modules/ledger/contracts.routes.ts';
 import { ledgerAdminModule } from './modules/ledger/ledger-admin.routes.ts';
 import { contractResultsModule } from './modules/ledger/results.routes.ts';
@@ -68,6 +70,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     adminModule,
     organisationsImportModule,
     openReferralModule,
+    impactFrameworkModule,
+    impactFrameworkAdminModule,
     opportunitiesModule,
     opportunitiesPublicModule,
     opportunityDocumentsModule,

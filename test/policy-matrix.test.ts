@@ -14,7 +14,7 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /privacy': 'public',
   'GET /cookies': 'public',
   'GET /health': 'public',
-  'GET /:slug(impact|consortia)': 'public',
+  'GET /:slug(consortia)': 'public',
   'GET /opportunities': 'public',
   'GET /opportunities/:id': 'public',
   'GET /opportunities.atom': 'public',
@@ -90,6 +90,12 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /admin/ocds/parties/:ocid/:partyId': 'hubAdmin',
   'GET /api/v1/ocds/releases': 'public',
   'GET /api/v1/ocds/records/:ocid': 'public',
+  'GET /impact': 'public',
+  'GET /impact/framework/versions/:version': 'public',
+  'GET /impact/framework/versions/:version/framework.json': 'public',
+  'GET /impact/framework/versions/:version/framework.csv': 'public',
+  'GET /admin/impact/framework': 'hubAdmin',
+  'POST /admin/impact/framework': 'hubAdmin',
   'GET /contracts': 'signedIn',
   'GET /contracts/new': 'buyingStaff',
   'POST /contracts/new': 'buyingStaff',
@@ -196,7 +202,8 @@ for (const [route, policy] of Object.entries(expectedPolicies)) {
   test(`${route} lets in exactly whom ${policy} allows`, async () => {
     const [method, pattern = ''] = route.split(' ');
     const url = pattern
-      .replace(':slug(impact|consortia)', 'impact')
+      .replace(':slug(consortia)', 'consortia')
+      .replace(':version', '1')
       .replace(':id', organisationId)
       .replace(':token', 'not-a-real-token');
     for (const [index, actor] of everyone.entries()) {

@@ -29,6 +29,12 @@ export const paths = {
     alerts: () => '/account/alerts',
   },
   alerts: { unsubscribe: ({ token }: { token: string }) => `/alerts/unsubscribe/${token}` },
+  impactFramework: {
+    index: () => '/impact',
+    version: ({ version }: { version: number }) => `/impact/framework/versions/${version}`,
+    json: ({ version }: { version: number }) => `/impact/framework/versions/${version}/framework.json`,
+    csv: ({ version }: { version: number }) => `/impact/framework/versions/${version}/framework.csv`,
+  },
   organisations: {
     index: (query: { page?: string } = {}) => withQuery('/directory', query),
     csv: () => '/directory.csv',
@@ -112,6 +118,7 @@ export const paths = {
     ocdsParties: () => '/admin/ocds/parties',
     ocdsParty: ({ ocid, partyId }: { ocid: string; partyId: string }) =>
       `/admin/ocds/parties/${encodeURIComponent(ocid)}/${encodeURIComponent(partyId)}`,
+    impactFramework: () => '/admin/impact/framework',
   },
 } as const;
 
