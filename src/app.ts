@@ -5,8 +5,11 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { comparisonModule } from './modules/impact/comparison.routes.ts';
+import { coverageModule } from './modules/impact/coverage.routes.ts';
 import { impactFrameworkAdminModule } from './modules/impact/framework.admin.routes.ts';
 import { impactFrameworkModule } from './modules/impact/framework.routes.ts';
+import { organisationImpactModule } from './modules/impact/organisation-impact.routes.ts';
 import { contractsModule } from './modules/ledger/contracts.routes.ts';
 import { ledgerAdminModule } from './modules/ledger/ledger-admin.routes.ts';
 import { contractResultsModule } from './modules/ledger/results.routes.ts';
@@ -72,6 +75,9 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     openReferralModule,
     impactFrameworkModule,
     impactFrameworkAdminModule,
+    organisationImpactModule,
+    coverageModule,
+    comparisonModule,
     opportunitiesModule,
     opportunitiesPublicModule,
     opportunityDocumentsModule,

@@ -69,6 +69,15 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /api/v1/organisations': 'public',
   'GET /api/v1/organisations/:id': 'public',
   'GET /organisations/:id/members': 'organisationMember',
+  'GET /organisations/:id/impact': 'organisationMember',
+  'GET /organisations/:id/impact/outcomes': 'organisationAdmin',
+  'POST /organisations/:id/impact/outcomes': 'organisationAdmin',
+  'GET /organisations/:id/impact/results': 'organisationAdmin',
+  'POST /organisations/:id/impact/results': 'organisationAdmin',
+  'POST /organisations/:id/impact/results/remove': 'organisationAdmin',
+  'GET /impact/coverage': 'commissioningInsight',
+  'GET /impact/coverage.csv': 'commissioningInsight',
+  'GET /impact/compare': 'public',
   'POST /organisations/:id/invitations': 'organisationAdmin',
   'GET /invitations/:token': 'public',
   'POST /invitations/:token': 'signedIn',
@@ -150,6 +159,7 @@ const allowedBy: Record<PolicyName, ActorName[]> = {
   organisationMember: ['org member', 'org admin', 'hub admin'],
   organisationAdmin: ['org admin'],
   buyingStaff: ['commissioner', 'procurement officer'],
+  commissioningInsight: ['commissioner', 'procurement officer', 'hub admin'],
 };
 
 let context: TestContext;

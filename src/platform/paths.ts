@@ -54,6 +54,23 @@ export const paths = {
     deadline: ({ id }: { id: string }) => `/opportunities/${id}/deadline.ics`,
     atom: () => '/opportunities.atom',
   },
+  organisationImpact: {
+    show: ({ id }: { id: string }) => `/organisations/${id}/impact`,
+    outcomes: ({ id }: { id: string }) => `/organisations/${id}/impact/outcomes`,
+    results: ({ id }: { id: string }) => `/organisations/${id}/impact/results`,
+    removeResult: ({ id }: { id: string }) => `/organisations/${id}/impact/results/remove`,
+  },
+  impactCoverage: {
+    index: (query: { outcome?: string; kind?: string } = {}) => withQuery('/impact/coverage', query),
+    csv: () => '/impact/coverage.csv',
+  },
+  impactComparison: (query: { organisations?: string[]; q?: string } = {}) => {
+    const search = new URLSearchParams();
+    for (const id of query.organisations ?? []) search.append('organisations', id);
+    if (query.q) search.append('q', query.q);
+    const text = search.toString();
+    return text ? `/impact/compare?${text}` : '/impact/compare';
+  },
   opportunities: {
     index: (query: Record<string, string | undefined> = {}) => withQuery('/opportunities', query),
     mine: () => '/opportunities/mine',

@@ -25,6 +25,9 @@ export const policies = {
   /** Commissioners and procurement officers; services check they belong to the buying body itself. */
   buyingStaff: ({ user }: PolicyContext) =>
     (user?.roles.has('commissioner') || user?.roles.has('procurement_officer')) ?? false,
+  /** Views of the whole market for commissioning: buying staff, and hub admins who run the framework. */
+  commissioningInsight: ({ user }: PolicyContext) =>
+    (user?.roles.has('commissioner') || user?.roles.has('procurement_officer') || isHubAdmin(user)) ?? false,
 } as const satisfies Record<string, (context: PolicyContext) => boolean>;
 
 export type PolicyName = keyof typeof policies;

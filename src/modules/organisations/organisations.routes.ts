@@ -6,6 +6,7 @@ import { type FormErrors, formErrors, keptFormValues, keptValues, parseForm } fr
 import { paths } from '../../platform/paths.ts';
 import type { CurrentUser } from '../../platform/sessions.ts';
 import { districts, wards } from '../geography/geography.ts';
+import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { presentContractsWon } from '../ocds/track-record.ts';
 import { ACTIVITIES, ASSURANCES, BENEFICIARIES, LEGAL_FORMS, SERVICES } from './catalogue.ts';
 import { createOrganisationSchema, invitationSchema } from './organisations.schema.ts';
@@ -21,6 +22,7 @@ const view = (name: string) => `organisations/views/${name}.njk`;
 /** Organisations, their members and invitations, and the directory list. */
 export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app, { database, mailer, config }) => {
   const organisations = organisationsService({ database, mailer, baseUrl: config.baseUrl });
+  const organisationImpact = organisationImpactService({ database });
   const signedInUser = (request: FastifyRequest): CurrentUser => {
     if (!request.user) throw new HttpError(401, 'You need to sign in');
     return request.user;
@@ -59,7 +61,10 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
     const role = request.user?.memberships.get(organisation.id);
     const isHubAdmin = request.user?.roles.has('hub_admin') ?? false;
     const profile = presentProfile(organisation, { canSeePrivate: role !== undefined || isHubAdmin });
-    const contractsWon = await presentContractsWon(database, organisation.id);
+    const [contractsWon, impact] = await Promise.all([
+      presentContractsWon(database, organisation.id),
+      organisationImpact.profileSection(organisation.id),
+    ]);
     return reply.view(view('show'), {
       title: organisation.name,
       profile,
@@ -67,6 +72,7 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
       role,
       isHubAdmin,
       contractsWon,
+      impact,
     });
   });
 
