@@ -295,3 +295,24 @@ test('codes used twice in a JSON file are named at each place after the first', 
   );
   assert.match(result.located[0]?.message ?? '', /outcome code A1 is used more than once \(also at themes\[0\]/);
 });
+
+test('a CSV saved by a spreadsheet (byte order mark, Windows line endings, a value over two lines) is read', async () => {
+  const rows = [
+    csvHeader,
+    csvRow({ measure: 'M1' }),
+    csvRow({ measure: 'M2' }).replace(',Registers,', ',"Registers,\r\nsigned each week",'),
+    csvRow({ measure: 'M3', unit: '' }),
+  ];
+  const content = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows.join('\r\n'))]);
+  const refused = await importFramework(database, { fileName: 'Framework.CSV', content }, actor);
+  assert.equal(refused.ok, false);
+  if (refused.ok) return;
+  assert.deepEqual(refused.located, [{ where: 'line 5, unit', message: 'Enter the unit' }], 'lines count the header');
+
+  const fixed = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(rows.slice(0, 3).join('\r\n'))]);
+  const result = await importFramework(database, { fileName: 'Framework.CSV', content: fixed }, actor);
+  assert.ok(result.ok, JSON.stringify(result));
+  const tree = await frameworkVersion(database, result.version.version);
+  assert.equal(tree?.title, 'Framework');
+  assert.equal(tree?.themes[0]?.outcomes[0]?.measures[1]?.evidenceGuidance, 'Registers,\r\nsigned each week');
+});
