@@ -157,6 +157,14 @@ test('a broken file is refused with every problem and where it is, and nothing i
   assert.equal(csv.statusCode, 400);
   assert.match(csv.body, /The file is missing required columns: framework_title/);
 
+  const large = await upload(admin, Buffer.alloc(5 * 1024 * 1024 + 1, 0x20), 'large.json');
+  assert.equal(large.statusCode, 413);
+  assert.match(large.body, /The selected file must be smaller than 5 MB/);
+
+  const spreadsheet = await upload(admin, 'PK', 'framework.xlsx');
+  assert.equal(spreadsheet.statusCode, 400);
+  assert.match(spreadsheet.body, /must be a JSON file \(\.json\) or a CSV file \(\.csv\)/);
+
   const empty = await upload(admin, '', '');
   assert.equal(empty.statusCode, 400);
   assert.match(empty.body, /Select a JSON or CSV file/);
