@@ -185,9 +185,9 @@ test('the last entry removed is caught against the head', async () => {
 });
 
 test('an evidence file changed in the database is caught against its entry', async () => {
-  await behindTheBack((tx) =>
-    tx.query(`UPDATE social_value_evidence SET content = content || '\\x20'::bytea WHERE id = $1`, [evidenceId]),
-  );
+  await behindTheBack(async (tx) => {
+    await tx.query(`UPDATE social_value_evidence SET content = content || '\\x20'::bytea WHERE id = $1`, [evidenceId]);
+  });
   const verification = await withDatabase((database) => verifyLedger(database));
   assert.ok(!verification.holds && verification.problem.problem === 'evidence' && verification.problem.seq === 2);
   const { code, text } = await cli();
