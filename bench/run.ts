@@ -2,6 +2,7 @@
 import { benchDirectoryPage } from './directory-page.ts';
 import { benchDirectorySearch } from './directory-search.ts';
 import { benchHomePage } from './home-page.ts';
+import { benchLedgerVerify } from './ledger-verify.ts';
 import { benchOcdsImport } from './ocds-import.ts';
 import { benchOpportunityRanking } from './opportunity-ranking.ts';
 
@@ -10,3 +11,4 @@ await benchDirectorySearch();
 await benchDirectoryPage();
 await benchOcdsImport();
 await benchOpportunityRanking();
+await benchLedgerVerify();
