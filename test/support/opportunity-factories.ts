@@ -23,6 +23,7 @@ export const opportunityInput = (overrides: Partial<OpportunityInput> = {}): Opp
   outcomesSought: 'Fewer emergency admissions; less loneliness.',
   districts: ['E07000113'],
   services: [],
+  outcomeCodes: [],
   valuePence: 25_000_000,
   durationMonths: 24,
   plannedDate: null,

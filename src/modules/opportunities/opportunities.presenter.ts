@@ -38,6 +38,7 @@ const FIELD_LABELS: Record<string, string> = {
   status: 'Status',
   description: 'Description',
   outcomesSought: 'Outcomes sought',
+  outcomeCodes: 'Framework outcomes',
   clarificationDeadline: 'Clarification deadline',
   submissionDeadline: 'Submission deadline',
   suppliers: 'Suppliers',
@@ -85,13 +86,16 @@ export function presentHistory(
 }
 
 /** The saved opportunity as the strings its form shows. */
-export function formValuesFrom(opportunity: Opportunity): Record<string, string | string[]> {
+export function formValuesFrom(
+  opportunity: Opportunity & { outcomeCodes?: string[] },
+): Record<string, string | string[]> {
   return {
     kind: opportunity.kind,
     procurementType: opportunity.procurementType,
     title: opportunity.title,
     description: opportunity.description,
     outcomesSought: opportunity.outcomesSought,
+    outcomeCodes: opportunity.outcomeCodes ?? [],
     districts: opportunity.districts,
     services: opportunity.services,
     valuePence: opportunity.valuePence === null ? '' : String(opportunity.valuePence / 100),

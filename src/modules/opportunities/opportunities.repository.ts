@@ -10,6 +10,7 @@ import {
   opportunityAwards,
   opportunityHistory,
   opportunityLots,
+  opportunityOutcomes,
 } from './opportunities.tables.ts';
 
 type NewOpportunity = typeof opportunities.$inferInsert;
@@ -22,11 +23,25 @@ export async function insertOpportunity(executor: Executor, values: NewOpportuni
 
 export async function findOpportunity(executor: Executor, id: string) {
   const [row] = await executor
-    .select({ opportunity: opportunities, buyerName: organisations.name })
+    .select({
+      opportunity: opportunities,
+      buyerName: organisations.name,
+      outcomeCodes: sql<string[]>`ARRAY(SELECT outcome_code FROM opportunity_outcomes
+        WHERE opportunity_id = ${opportunities.id} ORDER BY outcome_code)`,
+    })
     .from(opportunities)
     .innerJoin(organisations, eq(organisations.id, opportunities.buyerOrganisationId))
     .where(eq(opportunities.id, id));
-  return row ? { ...row.opportunity, buyerName: row.buyerName } : undefined;
+  return row ? { ...row.opportunity, buyerName: row.buyerName, outcomeCodes: row.outcomeCodes } : undefined;
+}
+
+/** The framework outcomes the opportunity asks for become exactly these codes. */
+export async function replaceOutcomes(executor: Executor, opportunityId: string, outcomeCodes: readonly string[]) {
+  await executor.delete(opportunityOutcomes).where(eq(opportunityOutcomes.opportunityId, opportunityId));
+  if (outcomeCodes.length === 0) return;
+  await executor
+    .insert(opportunityOutcomes)
+    .values(outcomeCodes.map((outcomeCode) => ({ opportunityId, outcomeCode })));
 }
 
 export async function updateOpportunity(executor: Executor, id: string, values: Partial<NewOpportunity>) {

@@ -41,9 +41,13 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
     const amendOnly = page.opportunity !== undefined && page.opportunity.status !== 'draft';
     const title = page.opportunity ? `Change “${page.opportunity.title}”` : 'New opportunity';
     const bodies = page.opportunity ? [] : await service.buyerOptions(actor.userId);
+    const outcomes = (await service.outcomeOptions()).map((outcome) => ({
+      code: outcome.code,
+      label: `${outcome.title} (${outcome.themeTitle})`,
+    }));
     return reply
       .status(page.errors ? 400 : 200)
-      .view(view('form'), { title, ...page, amendOnly, bodies, options: formOptions });
+      .view(view('form'), { title, ...page, amendOnly, bodies, options: { ...formOptions, outcomes } });
   };
   /** A broken rule is shown on the opportunity's page, above everything, with a 400. */
   const ruleBroken = async (reply: FastifyReply, request: FastifyRequest<IdParams>, error: unknown) => {
@@ -74,7 +78,14 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       );
       return formPage(reply, actor, { values: keptFormValues(request.body), errors });
     }
-    const created = await service.create(buyer.data.buyerOrganisationId, form.data, actor);
+    let created: Awaited<ReturnType<typeof service.create>>;
+    try {
+      created = await service.create(buyer.data.buyerOrganisationId, form.data, actor);
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      const errors = formErrors([['outcomeCodes', error.message]]);
+      return formPage(reply, actor, { values: keptFormValues(request.body), errors });
+    }
     setFlash(reply, `“${created.title}” has been saved as a draft. Only your organisation can see it.`);
     return reply.redirect(paths.opportunities.show({ id: created.id }), 303);
   });
@@ -103,7 +114,8 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       setFlash(reply, changed.length ? 'Your changes have been saved.' : 'Nothing changed.');
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
-      return formPage(reply, actor, { opportunity, values: merged, errors: formErrors([['title', error.message]]) });
+      const field = error.message.startsWith('Choose outcomes') ? 'outcomeCodes' : 'title';
+      return formPage(reply, actor, { opportunity, values: merged, errors: formErrors([[field, error.message]]) });
     }
     return reply.redirect(paths.opportunities.show({ id: opportunity.id }), 303);
   });

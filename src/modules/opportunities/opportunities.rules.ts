@@ -48,6 +48,7 @@ export function checkPublishable(
 export const AMENDABLE_FIELDS = [
   'description',
   'outcomesSought',
+  'outcomeCodes',
   'clarificationDeadline',
   'submissionDeadline',
 ] as const;
@@ -59,6 +60,7 @@ export const EDITABLE_FIELDS = [
   'title',
   'description',
   'outcomesSought',
+  'outcomeCodes',
   'districts',
   'services',
   'valuePence',

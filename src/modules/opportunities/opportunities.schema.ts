@@ -11,6 +11,8 @@ const text = (max: number, label: string) =>
 
 const districtList = list(z.string().refine(isDistrictCode, 'Choose areas from the list'));
 const serviceList = list(z.enum(codesOf(SERVICES), { message: 'Choose services from the list' }));
+// Framework outcome codes; which ones exist depends on the current framework, so the service checks them.
+const outcomeList = list(z.string().trim().min(1).max(40)).transform((codes) => [...new Set(codes)].sort());
 const yes = z.preprocess((value) => value === 'yes', z.boolean());
 
 /** "2027-03-01T12:00" typed in the UK, to the instant it names (GMT or BST as the date falls). */
@@ -65,6 +67,7 @@ export const opportunitySchema = z
     outcomesSought: text(10_000, 'Outcomes sought'),
     districts: districtList,
     services: serviceList,
+    outcomeCodes: outcomeList,
     valuePence: pounds('Estimated value', '250,000'),
     durationMonths: wholeNumber('Duration', 1, 240),
     plannedDate: z

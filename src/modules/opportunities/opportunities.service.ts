@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
 import { ocidFor } from './opportunities.ocds.ts';
@@ -34,6 +35,13 @@ const notYours = () =>
 
 export function opportunitiesService({ database, now = () => new Date() }: { database: Database; now?: () => Date }) {
   const { db } = database;
+  const impact = organisationImpactService({ database });
+
+  /** Outcomes newly asked for must be in the current framework; ones already saved may stay. */
+  async function checkOutcomes(codes: readonly string[], saved: readonly string[] = []) {
+    const unknown = await impact.unknownOutcomeCodes(codes.filter((code) => !saved.includes(code)));
+    if (unknown.length) throw new RuleError(`Choose outcomes from the impact framework; not ${unknown.join(', ')}.`);
+  }
 
   /** Writes the history entry and the OCDS release for one change, inside the caller's transaction. */
   async function recordChange(
@@ -79,14 +87,18 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       return opportunity;
     },
 
-    async details(opportunity: Opportunity) {
-      const [lots, awards, history] = await Promise.all([
+    async details(opportunity: Opportunity & { outcomeCodes: string[] }) {
+      const [lots, awards, history, outcomes] = await Promise.all([
         repository.listLots(db, opportunity.id),
         repository.listAwards(db, opportunity.id),
         repository.listHistory(db, opportunity.id),
+        impact.outcomesNamed(opportunity.outcomeCodes),
       ]);
-      return { lots, awards, history };
+      return { lots, awards, history, outcomes };
     },
+
+    /** The current framework's outcomes, for the form's checkboxes. */
+    outcomeOptions: () => impact.currentOutcomes(),
 
     /** Documents, and clarification questions: every one for the buyer, answered ones for everyone else. */
     async extras(id: string, isBuyer: boolean) {
@@ -110,16 +122,19 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     async create(buyerOrganisationId: string, input: OpportunityInput, actor: Actor) {
       const bodies = await repository.publicBodiesOf(db, actor.userId);
       if (!bodies.some((body) => body.id === buyerOrganisationId)) throw notYours();
+      const { outcomeCodes, ...columns } = input;
+      await checkOutcomes(outcomeCodes);
       const id = randomUUID();
       return db.transaction(async (tx) => {
         const row = await repository.insertOpportunity(tx, {
-          ...input,
+          ...columns,
           id,
           buyerOrganisationId,
           ocid: ocidFor(id),
           createdBy: actor.userId,
         });
-        await audit(tx, actor, 'opportunity.create', id, { title: input.title, buyerOrganisationId });
+        await repository.replaceOutcomes(tx, id, outcomeCodes);
+        await audit(tx, actor, 'opportunity.create', id, { title: input.title, buyerOrganisationId, outcomeCodes });
         return row;
       });
     },
@@ -130,11 +145,14 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       const changed = changedFields(opportunity, input, EDITABLE_FIELDS);
       checkEditable(opportunity.status, changed);
       if (changed.length === 0) return changed;
+      if (changed.includes('outcomeCodes')) await checkOutcomes(input.outcomeCodes ?? [], opportunity.outcomeCodes);
       const before = snapshot(opportunity, changed);
       const after = snapshot(input, changed);
-      const values = Object.fromEntries(changed.map((field) => [field, input[field]]));
+      const { outcomeCodes, ...values } = Object.fromEntries(changed.map((field) => [field, input[field]]));
       await db.transaction(async (tx) => {
         await repository.updateOpportunity(tx, id, values);
+        if (changed.includes('outcomeCodes'))
+          await repository.replaceOutcomes(tx, id, (outcomeCodes ?? []) as string[]);
         if (opportunity.status !== 'draft') await recordChange(tx, id, 'amend', actor, before, after);
         await audit(tx, actor, 'opportunity.update', id, { changed, before, after });
       });

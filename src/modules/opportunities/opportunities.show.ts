@@ -10,7 +10,7 @@ import type { opportunitiesService, Viewer } from './opportunities.service.ts';
 export async function showPage(service: ReturnType<typeof opportunitiesService>, id: string, viewer: Viewer) {
   const opportunity = await service.findVisible(id, viewer);
   if (!opportunity) throw new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
-  const { lots, awards, history } = await service.details(opportunity);
+  const { lots, awards, history, outcomes } = await service.details(opportunity);
   const isBuyer = viewer?.organisationIds.includes(opportunity.buyerOrganisationId) ?? false;
   const actions = isBuyer
     ? nextTransitions(opportunity.status).map((name) => ({ name, label: TRANSITIONS[name].label }))
@@ -19,6 +19,7 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
   return {
     title: opportunity.title,
     opportunity: presentOpportunity(opportunity),
+    outcomes,
     lots: lots.map((lot) => ({
       ...lot,
       value: formatPounds(lot.valuePence),

@@ -1,4 +1,4 @@
-import { bigint, boolean, date, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 // The tables of migration 0005 and the OCDS release store of 0004, typed for this module's queries.
 
@@ -74,6 +74,13 @@ export const ocdsReleases = pgTable('ocds_releases', {
   source: text('source').$type<'platform' | 'import'>().notNull(),
   release: jsonb('release').$type<Record<string, unknown>>().notNull(),
 });
+
+// Migration 0010: the impact framework outcomes an opportunity asks for, by code.
+export const opportunityOutcomes = pgTable(
+  'opportunity_outcomes',
+  { opportunityId: uuid('opportunity_id').notNull(), outcomeCode: text('outcome_code').notNull() },
+  (table) => [primaryKey({ columns: [table.opportunityId, table.outcomeCode] })],
+);
 
 export type Opportunity = typeof opportunities.$inferSelect;
 export type OpportunityLot = typeof opportunityLots.$inferSelect;
