@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { Database } from '../client.ts';
 import { generateDemoOrganisations } from './demo-organisations.ts';
+import { seedDemoOutcomes } from './demo-outcomes.ts';
 
 export const DEMO_ORGANISATION_COUNT = 12_000;
 const BATCH = 1000;
@@ -102,6 +103,7 @@ export async function seedDemoData(database: Database, count = DEMO_ORGANISATION
         [JSON.stringify(batch), hubAdmin?.id],
       );
     }
+    await seedDemoOutcomes(tx);
     const bodies = await tx.query<{ id: string; name: string }>(
       `INSERT INTO organisations (name, sector, description, is_demo)
        SELECT name, 'public', 'A public body that commissions and buys services in Kent and Medway.', true FROM unnest($1::text[]) AS name
@@ -152,7 +154,7 @@ export async function seedDemoData(database: Database, count = DEMO_ORGANISATION
     );
   });
   // Fresh statistics, so that the planner picks the search indexes from the first query on.
-  await database.exec('ANALYZE organisations');
+  await database.exec('ANALYZE organisations, organisation_outcomes');
   return {
     organisations: organisations.length,
     people,
