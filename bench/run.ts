@@ -5,10 +5,12 @@ import { benchHomePage } from './home-page.ts';
 import { benchLedgerVerify } from './ledger-verify.ts';
 import { benchOcdsImport } from './ocds-import.ts';
 import { benchOpportunityRanking } from './opportunity-ranking.ts';
+import { benchSocialValueTotals } from './social-value-totals.ts';
 
 await benchHomePage();
 await benchDirectorySearch();
 await benchDirectoryPage();
 await benchOcdsImport();
 await benchOpportunityRanking();
+await benchSocialValueTotals();
 await benchLedgerVerify();

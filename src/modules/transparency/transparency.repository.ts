@@ -21,41 +21,82 @@ export type TotalsRow = {
 // adds up to the authority-wide one. Quantities are only summed within a measure; across measures they are
 // different units, so theme, outcome, tier and district rows carry counts and pounds, and the page shows no sums
 // of their quantities.
-const SUMS = `count(DISTINCT contract_id)::int AS contracts, count(*)::int AS commitments,
-  sum(target_quantity)::float8 AS target_quantity,
-  sum(verified_quantity)::float8 AS verified_quantity, sum(unverified_quantity)::float8 AS unverified_quantity,
-  coalesce(sum(round(target_quantity * proxy_value_pence)), 0)::float8 AS target_pence,
-  coalesce(sum(round(verified_quantity * proxy_value_pence)), 0)::float8 AS verified_pence,
-  coalesce(sum(round(unverified_quantity * proxy_value_pence)), 0)::float8 AS unverified_pence`;
-
 /**
  * Every authority-wide total in one statement: all, by theme, outcome and measure, by the deliverer's tier, and by
  * district. A contract in several districts counts in full in each of them, so districts add up to more than all.
+ * Only hash aggregates: contracts are counted per theme, outcome and measure from distinct (contract, item) pairs
+ * rather than count(DISTINCT), which would sort every commitment once per grouping.
  */
 export const TOTALS_SQL = `
-WITH base AS (
-  SELECT cm.contract_id, c.districts, s.tier, o.theme_id, m.outcome_id, cm.measure_id, cm.target_quantity,
-         cm.verified_quantity, cm.unverified_quantity, cm.proxy_value_pence
+WITH base AS MATERIALIZED (
+  SELECT cm.contract_id, c.districts, s.tier, o.theme_id, m.outcome_id, cm.measure_id,
+         cm.target_quantity AS tq, cm.verified_quantity AS vq, cm.unverified_quantity AS uq,
+         round(cm.target_quantity * cm.proxy_value_pence) AS tp,
+         round(cm.verified_quantity * cm.proxy_value_pence) AS vp,
+         round(cm.unverified_quantity * cm.proxy_value_pence) AS up
     FROM social_value_commitments cm
     JOIN contracts c ON c.id = cm.contract_id AND c.published_at IS NOT NULL
     JOIN organisations s ON s.id = c.supplier_organisation_id
     JOIN impact_measures m ON m.id = cm.measure_id
     JOIN impact_outcomes o ON o.id = m.outcome_id
    WHERE cm.superseded_by IS NULL
+), per_contract AS MATERIALIZED (
+  SELECT contract_id, min(tier) AS tier, min(districts) AS districts, count(*) AS n, sum(tq) AS tq, sum(vq) AS vq,
+         sum(uq) AS uq, sum(tp) AS tp, sum(vp) AS vp, sum(up) AS up
+    FROM base GROUP BY contract_id
+), framework AS (
+  SELECT CASE WHEN grouping(theme_id) = 0 THEN 'theme' WHEN grouping(outcome_id) = 0 THEN 'outcome' ELSE 'measure' END
+           AS dimension,
+         coalesce(theme_id, outcome_id, measure_id)::text AS key, count(*) AS n, sum(tq) AS tq, sum(vq) AS vq,
+         sum(uq) AS uq, sum(tp) AS tp, sum(vp) AS vp, sum(up) AS up
+    FROM base GROUP BY GROUPING SETS ((theme_id), (outcome_id), (measure_id))
+), framework_contracts AS (
+  SELECT 'theme' AS dimension, theme_id::text AS key, count(*) AS contracts
+    FROM (SELECT DISTINCT contract_id, theme_id FROM base) pairs GROUP BY theme_id
+  UNION ALL
+  SELECT 'outcome', outcome_id::text, count(*) FROM (SELECT DISTINCT contract_id, outcome_id FROM base) pairs GROUP BY outcome_id
+  UNION ALL
+  SELECT 'measure', measure_id::text, count(*) FROM (SELECT DISTINCT contract_id, measure_id FROM base) pairs GROUP BY measure_id
+), lines AS (
+  SELECT f.dimension, f.key, fc.contracts, f.n, f.tq, f.vq, f.uq, f.tp, f.vp, f.up
+    FROM framework f JOIN framework_contracts fc USING (dimension, key)
+  UNION ALL
+  SELECT CASE WHEN grouping(tier) = 0 THEN 'tier' ELSE 'all' END, coalesce(tier::text, ''), count(*), sum(n),
+         sum(tq), sum(vq), sum(uq), sum(tp), sum(vp), sum(up)
+    FROM per_contract GROUP BY GROUPING SETS ((tier), ())
+  UNION ALL
+  SELECT 'district', district, count(*), sum(n), sum(tq), sum(vq), sum(uq), sum(tp), sum(vp), sum(up)
+    FROM per_contract, unnest(CASE WHEN cardinality(districts) = 0 THEN ARRAY[''] ELSE districts END) AS district
+   GROUP BY district
 )
-SELECT CASE
-         WHEN grouping(theme_id) = 0 THEN 'theme' WHEN grouping(outcome_id) = 0 THEN 'outcome'
-         WHEN grouping(measure_id) = 0 THEN 'measure' WHEN grouping(tier) = 0 THEN 'tier' ELSE 'all'
-       END AS dimension,
-       coalesce(theme_id::text, outcome_id::text, measure_id::text, tier::text, '') AS key, ${SUMS}
-  FROM base
- GROUP BY GROUPING SETS ((theme_id), (outcome_id), (measure_id), (tier), ())
-UNION ALL
-SELECT 'district', district, ${SUMS}
-  FROM base, unnest(CASE WHEN cardinality(districts) = 0 THEN ARRAY[''] ELSE districts END) AS district
- GROUP BY district`;
+SELECT dimension, key, contracts::int AS contracts, n::int AS commitments, coalesce(tq, 0)::float8 AS target_quantity,
+       coalesce(vq, 0)::float8 AS verified_quantity, coalesce(uq, 0)::float8 AS unverified_quantity,
+       coalesce(tp, 0)::float8 AS target_pence, coalesce(vp, 0)::float8 AS verified_pence,
+       coalesce(up, 0)::float8 AS unverified_pence
+  FROM lines`;
 
 export const totals = (sql: SqlRunner) => sql.query<TotalsRow>(TOTALS_SQL);
+
+/**
+ * The totals as last computed, recomputed first when anything they read has changed since (migration 0015's
+ * generation). A change that commits while they are being computed leaves them unsaved, to be recomputed.
+ */
+export async function currentTotals(sql: SqlRunner): Promise<TotalsRow[]> {
+  const [cache] = await sql.query<{ generation: string; fresh: boolean; totals: TotalsRow[] | null }>(
+    `SELECT generation::text AS generation, computed_generation IS NOT DISTINCT FROM generation AS fresh, totals
+       FROM social_value_totals_cache`,
+  );
+  if (cache?.fresh && cache.totals) return cache.totals;
+  const rows = await totals(sql);
+  if (cache) {
+    await sql.query(
+      `UPDATE social_value_totals_cache SET totals = $1::jsonb, computed_generation = $2, computed_at = now()
+        WHERE generation = $2`,
+      [JSON.stringify(rows), cache.generation],
+    );
+  }
+  return rows;
+}
 
 export type FrameworkItem = {
   kind: 'theme' | 'outcome' | 'measure';

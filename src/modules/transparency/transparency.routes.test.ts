@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestApp, type TestContext } from '../../../test/support/test-app.ts';
+import { addResult } from '../../../test/support/transparency-factories.ts';
 import { buildTransparencyScenario, MAIDSTONE, SWALE } from '../../../test/support/transparency-scenario.ts';
 import { transparencyService } from './transparency.service.ts';
 
@@ -224,4 +225,23 @@ test('the results CSV lists every published result of a current commitment, and 
     ],
   );
   assert.equal(own[0]?.contract_page, `http://localhost:3000/social-value/contracts/${scenario.a.id}`);
+});
+
+// Last, because it changes the scenario: the kept totals follow a change to the current state at once.
+test('the totals follow a new result and a newly published contract straight away', async () => {
+  const service = transparencyService({ database: context.database });
+  assert.equal((await service.totals()).overall.verified_pence, 4_312_500);
+  await addResult(context.database, scenario.commitments.a1, {
+    periodStart: '2027-01-01',
+    periodEnd: '2027-03-31',
+    quantity: 1,
+    status: 'verified',
+  });
+  assert.equal((await service.totals()).overall.verified_pence, 5_312_500);
+  await context.database.query('UPDATE contracts SET published_at = now() WHERE id = $1', [scenario.c.id]);
+  const totals = await service.totals();
+  assert.equal(totals.overall.contracts, 4);
+  assert.equal(totals.overall.verified_pence, 55_312_500);
+  const response = await get('/social-value');
+  assert.match(response.body, /Verified social value<\/dt><dd class="govuk-summary-list__value">£553,125</);
 });

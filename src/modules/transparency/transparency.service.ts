@@ -9,7 +9,10 @@ export const CONTRACTS_PER_PAGE = 20;
 export function transparencyService({ database }: { database: Database }) {
   return {
     async totals() {
-      const [rows, framework] = await Promise.all([repository.totals(database), repository.frameworkItems(database)]);
+      const [rows, framework] = await Promise.all([
+        repository.currentTotals(database),
+        repository.frameworkItems(database),
+      ]);
       return presentTotals(rows, framework);
     },
 
