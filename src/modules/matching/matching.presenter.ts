@@ -10,11 +10,24 @@ const serviceLabel = (code: string) => SERVICES.find((service) => service.code =
 /** The reasons for a match, in words, in the order the score weighs them. */
 export function reasonsFor(
   match: Match,
-  context: { tier: number | null; valuePence: number | null; reserved: boolean; suitable: boolean },
+  context: {
+    tier: number | null;
+    valuePence: number | null;
+    reserved: boolean;
+    suitable: boolean;
+    outcomeTitle?: (code: string) => string;
+  },
 ) {
   const reasons: string[] = [];
+  const outcomeTitle = context.outcomeTitle ?? ((code: string) => code);
   if (match.services_in_common.length)
     reasons.push(`Services in common: ${match.services_in_common.map(serviceLabel).join(', ')}`);
+  if (match.core_outcomes_in_common.length)
+    reasons.push(`Core impact on outcomes asked for: ${match.core_outcomes_in_common.map(outcomeTitle).join(', ')}`);
+  if (match.value_adding_outcomes_in_common.length)
+    reasons.push(
+      `Adds value to outcomes asked for: ${match.value_adding_outcomes_in_common.map(outcomeTitle).join(', ')}`,
+    );
   reasons.push(
     match.districts_in_common.length
       ? `Areas in common: ${match.districts_in_common.map(districtName).join(', ')}`

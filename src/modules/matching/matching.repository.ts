@@ -6,7 +6,9 @@ import { valueReachSql } from './value-reach.ts';
 //   3 points per service in common (what the work is matters most),
 //   2 points per district in common, at most three (an opportunity for all of Kent and Medway counts as one),
 //   +2 when the value is within the organisation's reach for its tier, -4 when it is beyond it (0 if unknown),
-//   +2 when the opportunity is reserved for VCSEs, +1 when it is only marked suitable for them.
+//   +2 when the opportunity is reserved for VCSEs, +1 when it is only marked suitable for them,
+//   per impact framework outcome the opportunity asks for: +3 when the organisation delivers it as core impact,
+//   +1 when it delivers it as value-adding impact.
 // Candidates must share a service (when the opportunity names any) and a district (when it names any): the GIN
 // indexes on both arrays find them, so the score is computed for thousands of rows, not the whole directory.
 
@@ -16,6 +18,8 @@ export type Criteria = {
   valuePence: number | null;
   suitableForVcse: boolean;
   reservedForVcse: boolean;
+  /** Impact framework outcome codes the opportunity asks for. */
+  outcomeCodes: string[];
 };
 
 export type Match = {
@@ -23,6 +27,8 @@ export type Match = {
   services_in_common: string[];
   districts_in_common: string[];
   value_fit: 'within' | 'beyond' | 'unknown';
+  core_outcomes_in_common: string[];
+  value_adding_outcomes_in_common: string[];
 };
 
 const common = (a: string, b: string) => `ARRAY(SELECT unnest(${a}) INTERSECT SELECT unnest(${b}) ORDER BY 1)`;
@@ -31,10 +37,23 @@ const common = (a: string, b: string) => `ARRAY(SELECT unnest(${a}) INTERSECT SE
 const valueFit = `CASE WHEN p.value_pence IS NULL OR o.tier IS NULL THEN 'unknown'
   WHEN ${valueReachSql('o.tier')} IS NULL OR p.value_pence <= ${valueReachSql('o.tier')} THEN 'within'
   ELSE 'beyond' END`;
+// The opportunity's outcome codes, as an SQL array expression, and the organisation's outcomes among them.
+const opportunityOutcomes = 'ARRAY(SELECT po.outcome_code FROM opportunity_outcomes po WHERE po.opportunity_id = p.id)';
+const outcomesInCommon = (codes: string, kind: string) =>
+  `ARRAY(SELECT oo.outcome_code FROM organisation_outcomes oo WHERE oo.organisation_id = o.id
+     AND oo.kind = '${kind}' AND oo.outcome_code = ANY(${codes}) ORDER BY 1)`;
+const outcomeReasons = (codes: string) =>
+  `${outcomesInCommon(codes, 'core')} AS core_outcomes_in_common,
+  ${outcomesInCommon(codes, 'value_adding')} AS value_adding_outcomes_in_common`;
+const OUTCOME_POINTS = "CASE oo.kind WHEN 'core' THEN 3 ELSE 1 END";
+
 const score = `(3 * cardinality(${common('o.services', 'p.services')})
   + 2 * CASE WHEN cardinality(p.districts) = 0 THEN 1 ELSE least(3, cardinality(${common('o.districts', 'p.districts')})) END
   + CASE ${valueFit} WHEN 'within' THEN 2 WHEN 'beyond' THEN -4 ELSE 0 END
-  + CASE WHEN p.reserved_for_vcse THEN 2 WHEN p.suitable_for_vcse THEN 1 ELSE 0 END)`;
+  + CASE WHEN p.reserved_for_vcse THEN 2 WHEN p.suitable_for_vcse THEN 1 ELSE 0 END
+  + (SELECT coalesce(sum(${OUTCOME_POINTS}), 0)::int FROM opportunity_outcomes po
+       JOIN organisation_outcomes oo ON oo.organisation_id = o.id AND oo.outcome_code = po.outcome_code
+      WHERE po.opportunity_id = p.id))`;
 const reasons = `${common('o.services', 'p.services')} AS services_in_common,
   ${common('o.districts', 'p.districts')} AS districts_in_common, ${valueFit} AS value_fit`;
 const candidate = `(cardinality(p.services) = 0 OR o.services && p.services)
@@ -49,7 +68,7 @@ export type OrganisationMatch = Match & { id: string; name: string; tier: number
  * rows only.
  */
 export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit = 20) {
-  const params: unknown[] = [criteria.services, criteria.districts, criteria.valuePence, limit];
+  const params: unknown[] = [criteria.services, criteria.districts, criteria.valuePence, limit, criteria.outcomeCodes];
   const param = (value: unknown) => `$${params.push(value)}`;
   const count = (column: string, codes: string[]) =>
     codes.length ? codes.map((code) => `(${column} @> ARRAY[${param(code)}::text])::int`).join(' + ') : '0';
@@ -64,15 +83,22 @@ export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit =
   if (criteria.services.length) where.push('o.services && $1::text[]');
   if (criteria.districts.length) where.push('o.districts && $2::text[]');
   const vcsePoints = criteria.reservedForVcse ? 2 : criteria.suitableForVcse ? 1 : 0;
+  // Looked up by the organisation's key for each candidate only when the opportunity asks for outcomes.
+  const outcomePoints = criteria.outcomeCodes.length
+    ? `coalesce((SELECT sum(${OUTCOME_POINTS}) FROM organisation_outcomes oo
+         WHERE oo.organisation_id = o.id AND oo.outcome_code = ANY($5::text[])), 0)`
+    : '0';
   return runner.query<OrganisationMatch>(
     `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence),
      top AS (
-       SELECT o.id, 3 * (${count('o.services', criteria.services)}) + 2 * ${districtPoints} + ${valuePoints} + ${vcsePoints} AS score
+       SELECT o.id, 3 * (${count('o.services', criteria.services)}) + 2 * ${districtPoints} + ${valuePoints} + ${vcsePoints}
+              + ${outcomePoints} AS score
          FROM organisations o
         WHERE ${where.join(' AND ')}
         ORDER BY score DESC, o.name, o.id
         LIMIT $4)
-     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score, ${reasons}
+     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score::int, ${reasons},
+            ${outcomeReasons('$5::text[]')}
        FROM top JOIN organisations o ON o.id = top.id, p
       ORDER BY top.score DESC, o.name, o.id`,
     params,
@@ -94,7 +120,8 @@ export type OpportunityMatch = Match & {
 export const rankOpportunities = (runner: SqlRunner, organisationId: string, limit = 50) =>
   runner.query<OpportunityMatch>(
     `SELECT p.id, p.title, b.name AS buyer_name, p.value_pence::float8 AS value_pence, p.clarification_deadline,
-            p.submission_deadline, p.reserved_for_vcse, p.suitable_for_vcse, ${score} AS score, ${reasons}
+            p.submission_deadline, p.reserved_for_vcse, p.suitable_for_vcse, ${score} AS score, ${reasons},
+            ${outcomeReasons(opportunityOutcomes)}
        FROM opportunities p
        JOIN organisations b ON b.id = p.buyer_organisation_id
        JOIN organisations o ON o.id = $1
@@ -109,7 +136,8 @@ export const rankOpportunities = (runner: SqlRunner, organisationId: string, lim
 export async function criteriaOf(runner: SqlRunner, opportunityId: string) {
   const [row] = await runner.query<Criteria & { buyerOrganisationId: string; title: string }>(
     `SELECT services, districts, value_pence::float8 AS "valuePence", suitable_for_vcse AS "suitableForVcse",
-            reserved_for_vcse AS "reservedForVcse", buyer_organisation_id AS "buyerOrganisationId", title
+            reserved_for_vcse AS "reservedForVcse", buyer_organisation_id AS "buyerOrganisationId", title,
+            ARRAY(SELECT outcome_code FROM opportunity_outcomes WHERE opportunity_id = $1 ORDER BY 1) AS "outcomeCodes"
        FROM opportunities WHERE id = $1`,
     [opportunityId],
   );

@@ -4,16 +4,34 @@ import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { hashToken, newToken } from '../../platform/tokens.ts';
+import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import * as feeds from './feeds.repository.ts';
 import { deadlinesCalendar, opportunitiesAtom } from './feeds.ts';
 import { reasonsFor } from './matching.presenter.ts';
-import { criteriaOf, organisationSummary, rankOpportunities, rankOrganisations } from './matching.repository.ts';
+import {
+  criteriaOf,
+  type Match,
+  organisationSummary,
+  rankOpportunities,
+  rankOrganisations,
+} from './matching.repository.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = (what: string) => new HttpError(404, 'Page not found', `There is no ${what} at this address.`);
 
 /** Opportunities for an organisation, organisations for an opportunity, and the feeds built on them. */
 export function matchingService({ database, baseUrl }: { database: Database; baseUrl: string }) {
+  const impact = organisationImpactService({ database });
+  /** Titles for the outcome codes the matches give as reasons, looked up once for the whole list. */
+  const outcomeTitles = async (matches: readonly Match[]) => {
+    const codes = [
+      ...new Set(
+        matches.flatMap((match) => [...match.core_outcomes_in_common, ...match.value_adding_outcomes_in_common]),
+      ),
+    ];
+    const titles = new Map((await impact.outcomesNamed(codes)).map((outcome) => [outcome.code, outcome.title]));
+    return (code: string) => titles.get(code) ?? code;
+  };
   const opportunitiesFor = async (organisationId: string, limit = 50) => {
     const organisation = isUuid(organisationId) ? await organisationSummary(database, organisationId) : undefined;
     if (!organisation) throw notFound('organisation');
@@ -24,6 +42,7 @@ export function matchingService({ database, baseUrl }: { database: Database; bas
   return {
     async opportunitiesFor(organisationId: string) {
       const { organisation, rows } = await opportunitiesFor(organisationId);
+      const outcomeTitle = await outcomeTitles(rows);
       const matches = rows.map((row) => ({
         ...row,
         value: formatPounds(row.value_pence),
@@ -32,6 +51,7 @@ export function matchingService({ database, baseUrl }: { database: Database; bas
           valuePence: row.value_pence,
           reserved: row.reserved_for_vcse,
           suitable: row.suitable_for_vcse,
+          outcomeTitle,
         }),
       }));
       return { organisation, matches, feedCreatedAt: await feeds.feedCreatedAt(database, organisationId) };
@@ -44,6 +64,7 @@ export function matchingService({ database, baseUrl }: { database: Database; bas
       if (!buyerIds.includes(criteria.buyerOrganisationId))
         throw new HttpError(403, 'This opportunity is not yours', 'Only officers of the buying body can see this.');
       const rows = await rankOrganisations(database, criteria, 20);
+      const outcomeTitle = await outcomeTitles(rows);
       const matches = rows.map((row) => ({
         ...row,
         reasons: reasonsFor(row, {
@@ -51,6 +72,7 @@ export function matchingService({ database, baseUrl }: { database: Database; bas
           valuePence: criteria.valuePence,
           reserved: criteria.reservedForVcse,
           suitable: criteria.suitableForVcse,
+          outcomeTitle,
         }),
       }));
       return { opportunity: { id: opportunityId, title: criteria.title }, matches };
