@@ -8,6 +8,7 @@ import { alertsService } from '../modules/alerts/alerts.service.ts';
 import { verifyLedgerCommand } from '../modules/ledger/verify-ledger.cli.ts';
 import { importOcdsFile } from '../modules/ocds/ocds-import.cli.ts';
 import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
+import { publishAllImplementationReleases } from '../modules/transparency/transparency.ocds.ts';
 import { createMailer } from '../platform/mail.ts';
 import { createAdmin } from './create-admin.ts';
 
@@ -25,6 +26,8 @@ Commands:
                                        alerts who has not had it yet (safe to run again: each week is sent once)
   verify-ledger                        recompute the social value ledger's hash chain and evidence hashes; exits 0
                                        with the count when it holds, 1 naming the first broken entry when not
+  publish-social-value-ocds            add an OCDS implementation release for each opportunity whose published
+                                       contracts' commitments or results changed since its last one
   backup FILE                          write all data to FILE (gzipped JSON lines)
   restore FILE                         replace all data with FILE's, in one transaction
 
@@ -48,6 +51,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'seed',
       'send-digests',
       'verify-ledger',
+      'publish-social-value-ocds',
       'create-admin',
       'import-organisations',
       'import-ocds',
@@ -58,7 +62,10 @@ export async function runCli(argv: string[]): Promise<number> {
     console.error(`Unknown command "${command}".\n\n${usage}`);
     return 2;
   }
-  if (!['migrate', 'seed', 'send-digests', 'verify-ledger'].includes(command) && !argument) {
+  if (
+    !['migrate', 'seed', 'send-digests', 'verify-ledger', 'publish-social-value-ocds'].includes(command) &&
+    !argument
+  ) {
     console.error(`"${command}" needs ${command === 'create-admin' ? 'an email address' : 'a file name'}.\n\n${usage}`);
     return 2;
   }
@@ -76,6 +83,11 @@ export async function runCli(argv: string[]): Promise<number> {
       console.log(`Week ${result.week}: sent ${result.sent} digests; ${result.skipped} people had nothing new.`);
     } else if (command === 'verify-ledger') {
       return await verifyLedgerCommand(database);
+    } else if (command === 'publish-social-value-ocds') {
+      const result = await publishAllImplementationReleases(database, new Date());
+      console.log(
+        `${result.published} of ${result.opportunities} contracting processes had new social value to publish.`,
+      );
     } else if (command === 'create-admin') {
       const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);
       console.log(`${result.email} is a hub admin.`);

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import AjvModule from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
+import { buildOrganisation } from '../../../test/support/factories.ts';
+import { buildBuyer, opportunityInput } from '../../../test/support/opportunity-factories.ts';
+import { createTestApp, type TestContext } from '../../../test/support/test-app.ts';
+import { addCommitment, addResult } from '../../../test/support/transparency-factories.ts';
+import { opportunitiesService } from '../opportunities/opportunities.service.ts';
+import {
+  classification,
+  METRICS_EXTENSION,
+  publishAllImplementationReleases,
+  publishImplementationRelease,
+  UK_EXTENSION,
+} from './transparency.ocds.ts';
+
+// Commitments and results reach the OCDS export as contract implementation, valid against the OCDS 1.1.5 package
+// schemas, and only once the contract is published.
+const OCDS = path.resolve(import.meta.dirname, '../../../../shared/data/ocds/schema-1.1.5');
+const readJson = (file: string) => JSON.parse(readFileSync(path.join(OCDS, file), 'utf8')) as Record<string, unknown>;
+const ajv = new AjvModule.default({ allErrors: true, strict: false });
+addFormatsModule.default(ajv, ['date-time']);
+ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\S/i);
+ajv.addSchema(readJson('release-schema.json'));
+ajv.addSchema(readJson('versioned-release-validation-schema.json'));
+const releaseSchema = ajv.getSchema(String(readJson('release-schema.json').id));
+if (!releaseSchema) throw new Error('the OCDS 1.1.5 release schema did not load');
+const validateRelease = releaseSchema;
+const validateReleasePackage = ajv.compile(readJson('release-package-schema.json'));
+const validateRecordPackage = ajv.compile(readJson('record-package-schema.json'));
+
+type Json = Record<string, unknown>;
+type Milestone = { id: string; type: string; status: string; code?: string; dateMet?: string; dueDate?: string };
+type OcdsContract = {
+  id: string;
+  awardID: string;
+  agreedMetrics: { id: string; observations: { measure: number }[] }[];
+  implementation: { milestones: Milestone[]; metrics: { id: string; observations: Json[] }[] };
+};
+
+let context: TestContext;
+let opportunityId: string;
+let ocid: string;
+let contractId: string;
+before(async () => {
+  context = await createTestApp();
+  const service = opportunitiesService({ database: context.database });
+  const { body, actor } = await buildBuyer(context.database);
+  const supplier = await buildOrganisation(context.database);
+  const created = await service.create(body.id, opportunityInput(), actor);
+  opportunityId = created.id;
+  ocid = created.ocid;
+  await service.transition(opportunityId, 'publish', actor);
+  await service.transition(opportunityId, 'close', actor);
+  await service.award(opportunityId, [supplier.id], 24_000_000, actor);
+  await service.transition(opportunityId, 'contract', actor);
+  const [contract] = await context.database.query<{ id: string }>(
+    'SELECT id FROM contracts WHERE opportunity_id = $1',
+    [opportunityId],
+  );
+  assert.ok(contract, 'putting an award under contract makes a contract');
+  contractId = contract.id;
+});
+after(() => context.close());
+
+async function measures() {
+  const rows = await context.database.query<{ id: string; proxy: string | null }>(
+    `SELECT m.id, m.proxy_value_pence::text AS proxy FROM impact_measures m
+       JOIN contracts c ON c.framework_version_id = m.version_id WHERE c.id = $1 ORDER BY m.code`,
+    [contractId],
+  );
+  const withProxy = rows.find((row) => row.proxy !== null);
+  const without = rows.find((row) => row.proxy === null) ?? rows.find((row) => row !== withProxy);
+  assert.ok(withProxy && without);
+  return { withProxy, without };
+}
+
+test('nothing is exported while the contract is unpublished', async () => {
+  const { withProxy } = await measures();
+  const commitment = await addCommitment(context.database, { id: contractId }, { measureId: withProxy.id, target: 4 });
+  await addResult(context.database, commitment, {
+    periodStart: '2026-04-01',
+    periodEnd: '2026-06-30',
+    quantity: 3,
+    status: 'verified',
+  });
+  assert.equal(await publishImplementationRelease(context.database, opportunityId, new Date()), undefined);
+  const response = await context.app.inject({ method: 'GET', url: '/api/v1/ocds/releases' });
+  assert.ok(!response.body.includes(commitment.id));
+});
+
+test('a published contract adds an implementation release that validates, with milestones and metrics', async () => {
+  const { without } = await measures();
+  await context.database.query('UPDATE contracts SET published_at = now() WHERE id = $1', [contractId]);
+  const second = await addCommitment(context.database, { id: contractId }, { measureId: without.id, target: 10 });
+  await addResult(context.database, second, { periodStart: '2026-04-01', periodEnd: '2026-06-30', quantity: 2 });
+  await addResult(context.database, second, {
+    periodStart: '2026-07-01',
+    periodEnd: '2026-09-30',
+    quantity: 1,
+    status: 'queried',
+  });
+  const result = await publishAllImplementationReleases(context.database, new Date('2026-11-25T10:00:00Z'));
+  assert.deepEqual(result, { opportunities: 1, published: 1 });
+  // Unchanged: no second release.
+  assert.deepEqual(await publishAllImplementationReleases(context.database, new Date('2026-11-25T11:00:00Z')), {
+    opportunities: 1,
+    published: 0,
+  });
+
+  const response = await context.app.inject({ method: 'GET', url: '/api/v1/ocds/releases' });
+  const body = response.json() as { releases: Json[]; extensions: string[] };
+  assert.ok(validateReleasePackage(body), JSON.stringify(validateReleasePackage.errors?.slice(0, 3)));
+  assert.ok(body.extensions.includes(METRICS_EXTENSION) && body.extensions.includes(UK_EXTENSION));
+  const releases = body.releases.filter((release) => release.ocid === ocid);
+  for (const release of releases) assert.ok(validateRelease(release), JSON.stringify(validateRelease.errors));
+  const implementation = releases.filter((release) => (release.tag as string[]).includes('implementation'));
+  assert.equal(implementation.length, 1);
+  const [contract] = (implementation[0] as { contracts: OcdsContract[] }).contracts;
+  assert.ok(contract);
+  assert.equal(contract.id, `${ocid}-contract-1`);
+  assert.equal(contract.awardID, `${ocid}-award-1`);
+  const milestones = contract.implementation.milestones;
+  assert.deepEqual(milestones.map((milestone) => milestone.type).sort(), [
+    'delivery',
+    'delivery',
+    'reporting',
+    'reporting',
+    'reporting',
+  ]);
+  assert.deepEqual(
+    milestones
+      .filter((milestone) => milestone.type === 'reporting')
+      .map((milestone) => milestone.code)
+      .sort(),
+    ['notYetVerified', 'queried', 'verified'],
+  );
+  const delivery = milestones.filter((milestone) => milestone.type === 'delivery');
+  // Neither target is met yet (3 of 4 verified, 0 of 10), and the contract has not ended.
+  assert.deepEqual(
+    delivery.map((milestone) => milestone.status),
+    ['scheduled', 'scheduled'],
+  );
+  assert.deepEqual(contract.agreedMetrics.map((metric) => metric.observations[0]?.measure).sort(), [10, 4]);
+  assert.equal(contract.implementation.metrics.length, 2);
+
+  const record = await context.app.inject({ method: 'GET', url: `/api/v1/ocds/records/${ocid}` });
+  const recordBody = record.json() as { records: { compiledRelease: { contracts: OcdsContract[] } }[] };
+  assert.ok(validateRecordPackage(recordBody), JSON.stringify(validateRecordPackage.errors?.slice(0, 3)));
+  const compiled = recordBody.records[0]?.compiledRelease.contracts[0];
+  assert.equal(compiled?.implementation.milestones.length, 5);
+});
+
+test('a new result makes a new implementation release; a met target is rated met', async () => {
+  const [commitment] = await context.database.query<{ id: string; contract_id: string }>(
+    `SELECT id, contract_id AS "contractId" FROM social_value_commitments
+      WHERE contract_id = $1 AND target_quantity = 4`,
+    [contractId],
+  );
+  assert.ok(commitment);
+  await addResult(
+    context.database,
+    { id: commitment.id, contractId },
+    {
+      periodStart: '2026-07-01',
+      periodEnd: '2026-09-30',
+      quantity: 1,
+      status: 'verified',
+    },
+  );
+  const releaseId = await publishImplementationRelease(context.database, opportunityId, new Date());
+  assert.ok(releaseId);
+  const [row] = await context.database.query<{ release: { contracts: OcdsContract[] } }>(
+    'SELECT release FROM ocds_releases WHERE release_id = $1',
+    [releaseId],
+  );
+  assert.ok(row && validateRelease(row.release), JSON.stringify(validateRelease.errors));
+  const metric = row.release.contracts[0]?.implementation.metrics.find((item) => item.id === commitment.id);
+  const toDate = metric?.observations.at(-1) as { measure: number; measureClassification: { id: string } };
+  assert.equal(toDate.measure, 4);
+  assert.equal(toDate.measureClassification.id, 'met');
+  const delivery = row.release.contracts[0]?.implementation.milestones.find(
+    (milestone) => milestone.id === `commitment-${commitment.id}`,
+  );
+  assert.equal(delivery?.status, 'met');
+  assert.ok(delivery?.dateMet);
+});
+
+test('the release schema check can fail', () => {
+  assert.equal(validateRelease({ ocid, id: 'x', tag: ['implementation'] }), false);
+  assert.equal(
+    validateRelease({
+      ocid,
+      id: 'x',
+      date: '2026-11-25T10:00:00Z',
+      tag: ['implementation'],
+      initiationType: 'tender',
+      contracts: [{ id: 'c', awardID: 'a', implementation: { milestones: [{ id: 'm', status: 'done' }] } }],
+    }),
+    false,
+  );
+});
+
+test('verified delivery is rated against its target as the UK extension names it', () => {
+  assert.equal(classification(10, 10).id, 'met');
+  assert.equal(classification(9, 10).id, 'slightlyBelow');
+  assert.equal(classification(5, 10).id, 'below');
+  assert.equal(classification(4.9, 10).id, 'significantlyBelow');
+});
