@@ -4,7 +4,7 @@ import { loadConfig } from '../src/config.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { districts } from '../src/modules/geography/geography.ts';
-import { TOTALS_SQL } from '../src/modules/transparency/transparency.repository.ts';
+import { TOTALS_SQL } from '../src/modules/transparency/totals.repository.ts';
 import { percentile } from './stats.ts';
 
 const CONTRACTS = Number(process.env.BENCH_CONTRACTS ?? 10_000);

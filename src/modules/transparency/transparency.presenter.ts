@@ -1,7 +1,8 @@
 import { formatPounds } from '../../platform/money.ts';
 import { districtName } from '../geography/geography.ts';
 import { tierInfo } from '../organisations/tiers.ts';
-import type { FrameworkItem, ResultRow, TotalsRow } from './transparency.repository.ts';
+import type { FrameworkItem, TotalsRow } from './totals.repository.ts';
+import type { ResultRow } from './transparency.repository.ts';
 
 // Data → view models for the transparency pages and CSV files. Verified and not-yet-verified figures are always
 // kept apart and labelled; nothing here adds one to the other.

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client.ts';
+import * as totalsRepository from './totals.repository.ts';
 import { presentTotals } from './transparency.presenter.ts';
 import * as repository from './transparency.repository.ts';
 import type { ContractSearch } from './transparency.schema.ts';
@@ -10,8 +11,8 @@ export function transparencyService({ database }: { database: Database }) {
   return {
     async totals() {
       const [rows, framework] = await Promise.all([
-        repository.currentTotals(database),
-        repository.frameworkItems(database),
+        totalsRepository.currentTotals(database),
+        totalsRepository.frameworkItems(database),
       ]);
       return presentTotals(rows, framework);
     },
