@@ -83,7 +83,7 @@ async function insertBatch(database: Database, batch: (EntryContent & { hash: st
 }
 
 /** Builds the chain in the database; returns the bare hashing time of the same texts, summed over the batches. */
-async function build(database: Database): Promise<number> {
+export async function build(database: Database): Promise<number> {
   const [buyer] = await database.query<{ id: string }>(
     `INSERT INTO organisations (name, sector) VALUES ('Bench Council', 'public') RETURNING id`,
   );

@@ -8,6 +8,7 @@ import {
   entryHash,
   GENESIS_HASH,
   hashedText,
+  hashedTextFromStored,
   type StoredEntry,
 } from './hash-chain.ts';
 
@@ -132,4 +133,24 @@ test('an entry re-hashed after a change breaks the link of the next one', () => 
   const reHashed = { ...forged, hash: entryHash(forged) };
   assert.equal(checkEntry(reHashed, 2, first.hash), null);
   assert.equal(checkEntry(third, 3, reHashed.hash)?.problem, 'order');
+});
+
+test('the text rebuilt from stored columns is the text hashed when appending', () => {
+  const bodies = ['{"a":"quote \\" and \\\\"}', 'control \u0001 \u001e \u001f \u007f', 'é 😀 \u2028 </script>', ''];
+  for (const body of bodies) {
+    for (const nulls of [true, false]) {
+      const content = {
+        ...entry(42, 'b'.repeat(64), body),
+        subjectId: nulls ? null : '22222222-2222-4222-8222-222222222222',
+        actorUserId: nulls ? null : '33333333-3333-4333-8333-333333333333',
+        recordedAt: '2026-11-25T10:00:00.123Z',
+      };
+      const rebuilt = hashedTextFromStored({
+        ...content,
+        recordedAtMs: Date.parse(content.recordedAt),
+        bodyJson: JSON.stringify(body),
+      });
+      assert.equal(rebuilt, hashedText(content), body);
+    }
+  }
 });

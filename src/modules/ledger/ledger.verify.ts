@@ -1,5 +1,5 @@
-import type { SqlRunner } from '../../db/client.ts';
-import { type ChainBreak, checkEntry, GENESIS_HASH, type StoredEntry } from './hash-chain.ts';
+import type { Database, SqlRunner } from '../../db/client.ts';
+import { type ChainBreak, checkLink, GENESIS_HASH, hashedTextFromStored, type LinkedEntry } from './hash-chain.ts';
 
 export type LedgerProblem =
   | ChainBreak
@@ -8,71 +8,107 @@ export type Verification =
   | { holds: true; entries: number; evidenceFiles: number }
   | { holds: false; entries: number; problem: LedgerProblem };
 
-// Each batch comes back as one JSON text, an array of rows that are themselves arrays of the columns in the order
-// they are hashed, then the stored hash. One value per batch spares the driver a million rows of parsing, and
-// JSON.parse gives back exactly the stored strings. recorded_at is formatted by the database as
-// Date.toISOString writes it, which is what was hashed.
-const BATCH_SQL = `SELECT coalesce(json_agg(json_build_array(seq, id, contract_id, kind, subject_id, corrects_id,
-    actor_user_id, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), body, previous_hash,
-    hash) ORDER BY seq), '[]')::text AS batch
+const ROW = '\u001e';
+const FIELD = '\u001f';
+
+/**
+ * One batch of the chain as one text: entries separated by RS, their columns by US, the body as a JSON string
+ * (to_json never leaves a control character such as RS or US unescaped, and escapes as JSON.stringify does) and
+ * recorded_at as milliseconds. One value per batch spares the driver a row per entry, and the few functions per
+ * row keep the database's share small. A null id is written as nothing: a uuid is never empty.
+ */
+export const BATCH_SQL = `SELECT string_agg(concat_ws(chr(31), seq, id, contract_id, kind, coalesce(subject_id::text, ''),
+    coalesce(corrects_id::text, ''), coalesce(actor_user_id::text, ''),
+    floor(extract(epoch FROM recorded_at) * 1000)::bigint, previous_hash, hash, to_json(body)::text),
+    chr(30) ORDER BY seq) AS batch
   FROM (SELECT * FROM social_value_ledger WHERE seq > $1 ORDER BY seq LIMIT $2) AS page`;
 
-type Row = [
-  number,
-  string,
-  string,
-  string,
-  string | null,
-  string | null,
-  string | null,
-  string,
-  string,
-  string,
-  string,
-];
+const orNull = (value: string | undefined) => (value ? value : null);
 
-const toEntry = (row: Row): StoredEntry => ({
-  seq: row[0],
-  id: row[1],
-  contractId: row[2],
-  kind: row[3],
-  subjectId: row[4],
-  correctsId: row[5],
-  actorUserId: row[6],
-  recordedAt: row[7],
-  body: row[8],
-  previousHash: row[9],
-  hash: row[10],
-});
+/** The entries of one batch; a row whose columns cannot be told apart is reported as changed. */
+function linkedEntries(batch: string): (LinkedEntry | { seq: number; id: string; malformed: true })[] {
+  return batch.split(ROW).map((row) => {
+    const fields = row.split(FIELD);
+    const [
+      seq = '0',
+      id = '',
+      contractId = '',
+      kind = '',
+      subject,
+      corrects,
+      actor,
+      ms = '',
+      previousHash = '',
+      hash = '',
+      bodyJson = '',
+    ] = fields;
+    if (fields.length !== 11) return { seq: Number(seq), id, malformed: true as const };
+    const text = hashedTextFromStored({
+      seq: Number(seq),
+      id,
+      contractId,
+      kind,
+      subjectId: orNull(subject),
+      correctsId: orNull(corrects),
+      actorUserId: orNull(actor),
+      recordedAtMs: Number(ms),
+      bodyJson,
+      previousHash,
+    });
+    return { seq: Number(seq), id, previousHash, hash, text };
+  });
+}
 
 /**
  * Recomputes the whole chain in seq order, a batch at a time (keyset pagination on seq, so each batch is an index
  * range and memory stays flat), and stops at the first entry that does not hold. Then checks that the chain ends
  * where the head says it does, and that every evidence file still has the SHA-256 its ledger entry recorded.
+ * All of it reads one snapshot, so entries appended meanwhile are neither half seen nor mistaken for a break.
  */
-export async function verifyLedger(runner: SqlRunner, { batchSize = 20_000 } = {}): Promise<Verification> {
+export async function verifyLedger(database: Database, { batchSize = 20_000 } = {}): Promise<Verification> {
+  return database.transaction(async (tx) => {
+    await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const chain = await checkChain(tx, batchSize);
+    if ('problem' in chain) return { holds: false, entries: chain.entries, problem: chain.problem };
+    const headProblem = await checkHead(tx, chain.entries, chain.lastHash);
+    if (headProblem) return { holds: false, entries: chain.entries, problem: headProblem };
+    const evidence = await checkEvidence(tx);
+    if ('problem' in evidence) return { holds: false, entries: chain.entries, problem: evidence.problem };
+    return { holds: true, entries: chain.entries, evidenceFiles: evidence.files };
+  });
+}
+
+const malformed = (entry: { seq: number; id: string }): LedgerProblem => ({
+  seq: entry.seq,
+  id: entry.id,
+  problem: 'changed',
+  message: `Entry ${entry.seq} (${entry.id}) was changed: it holds characters the service never writes.`,
+});
+
+type ChainResult = { entries: number; lastHash: string } | { entries: number; problem: LedgerProblem };
+
+async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
+  const batchAfter = (seq: number) => tx.query<{ batch: string | null }>(BATCH_SQL, [seq, batchSize]);
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;
-  let afterSeq = 0;
-  for (;;) {
-    const [page] = await runner.query<{ batch: string }>(BATCH_SQL, [afterSeq, batchSize]);
-    const rows = JSON.parse(page?.batch ?? '[]') as Row[];
-    for (const row of rows) {
-      const entry = toEntry(row);
-      const problem = checkEntry(entry, expectedSeq, previousHash);
-      if (problem) return { holds: false, entries: expectedSeq - 1, problem };
+  let pending: ReturnType<typeof batchAfter> | null = batchAfter(0);
+  while (pending) {
+    const [page] = await pending;
+    if (!page?.batch) break;
+    const entries = linkedEntries(page.batch);
+    // The next batch is asked for before this one is hashed: on PostgreSQL the server reads it meanwhile.
+    pending = entries.length === batchSize ? batchAfter(entries[entries.length - 1]?.seq ?? 0) : null;
+    for (const entry of entries) {
+      const problem = 'malformed' in entry ? malformed(entry) : checkLink(entry, expectedSeq, previousHash);
+      if (problem || 'malformed' in entry) {
+        await pending?.catch(() => undefined);
+        return { entries: expectedSeq - 1, problem: problem ?? malformed(entry) };
+      }
       expectedSeq = entry.seq + 1;
       previousHash = entry.hash;
     }
-    if (rows.length < batchSize) break;
-    afterSeq = expectedSeq - 1;
   }
-  const entries = expectedSeq - 1;
-  const headProblem = await checkHead(runner, entries, previousHash);
-  if (headProblem) return { holds: false, entries, problem: headProblem };
-  const evidence = await checkEvidence(runner);
-  if ('problem' in evidence) return { holds: false, entries, problem: evidence.problem };
-  return { holds: true, entries, evidenceFiles: evidence.files };
+  return { entries: expectedSeq - 1, lastHash: previousHash };
 }
 
 async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {
