@@ -24,6 +24,8 @@ export type OcdsImportResult =
     }
   | { ok: false; fileName: string; problems: string[] };
 
+// Batches of 1,000 releases: each is one statement, small enough for the server to begin storing while this
+// process checks and compiles the next.
 const CHUNK = 1000;
 
 export async function importOcds(
@@ -34,50 +36,121 @@ export async function importOcds(
 ): Promise<OcdsImportResult> {
   const file = readOcdsFile(input, maxBytes);
   if (!file.ok) return { ok: false, fileName, problems: file.problems };
-  const valid: Release[] = [];
-  const rejected: RejectedRelease[] = [];
-  for (const release of file.releases) {
-    const reasons = releaseProblems(release);
-    if (reasons.length === 0) valid.push(release);
-    else rejected.push({ release: release.id, reasons });
-  }
+  const { releases, metadata } = file;
 
   return database.transaction(async (tx) => {
+    const queue = new StatementQueue(tx);
     // Processes already stored are compiled from the database; new ones from the file, without reading back.
-    const known = await knownOcids(tx, valid);
-    const inserted = await insertReleases(tx, valid, file.metadata);
-    const stored = inserted.size;
-    const fresh = new Map<string, Json[]>();
-    for (const release of valid) {
-      if (!inserted.has(key(release)) || known.has(release.ocid)) continue;
-      fresh.set(release.ocid, [...(fresh.get(release.ocid) ?? []), release]);
+    const known = held(knownOcids(queue.runner, releases));
+    const valid: Release[] = [];
+    const rejected: RejectedRelease[] = [];
+    const batches: Promise<string[]>[] = [];
+    const packageJson = JSON.stringify(metadata);
+    for (let start = 0; start < releases.length; start += CHUNK) {
+      const sound: Release[] = [];
+      for (const release of releases.slice(start, start + CHUNK)) {
+        const reasons = releaseProblems(release);
+        if (reasons.length === 0) sound.push(release);
+        else rejected.push({ release: release.id, reasons });
+      }
+      valid.push(...sound);
+      if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, packageJson)));
+      await nextTurn();
     }
-    const touched = [...new Set(valid.filter((release) => inserted.has(key(release))).map((release) => release.ocid))];
-    const ocids = touched.filter((ocid) => known.has(ocid));
-    for (let start = 0; start < ocids.length; start += CHUNK) {
-      await compileRecords(tx, await storedReleases(tx, ocids.slice(start, start + CHUNK)));
+
+    const knownSet = await known;
+    const fresh = new Map<string, Release[]>();
+    for (const release of valid) {
+      if (knownSet.has(release.ocid)) continue;
+      const list = fresh.get(release.ocid);
+      if (list) list.push(release);
+      else fresh.set(release.ocid, [release]);
     }
     const freshList = [...fresh];
     for (let start = 0; start < freshList.length; start += CHUNK) {
-      await compileRecords(tx, new Map(freshList.slice(start, start + CHUNK)));
+      held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK)));
+      await nextTurn();
+    }
+
+    const inserted = new Set<string>();
+    for (const batch of batches) for (const stored of await batch) inserted.add(stored);
+    await queue.drain();
+    const touched = new Set<string>();
+    for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
+    // A new process whose releases were not all stored by this import (another one stored some first) is
+    // compiled again from what the database holds, like a process that was already known.
+    const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
+    for (const [ocid, list] of fresh) {
+      if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
+    }
+    for (let start = 0; start < fromDatabase.length; start += CHUNK) {
+      const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
+      await storeRecords(tx, [...stored]);
     }
     await recordAuditSql(tx, {
       actorUserId: actor.userId,
       action: 'ocds.imported',
       subjectType: 'ocds_release',
-      details: { fileName, releases: file.releases.length, stored, rejected: rejected.length, records: touched.length },
+      details: {
+        fileName,
+        releases: releases.length,
+        stored: inserted.size,
+        rejected: rejected.length,
+        records: touched.size,
+      },
       ip: actor.ip ?? null,
     });
     return {
       ok: true,
       fileName,
-      releases: file.releases.length,
-      stored,
-      alreadyStored: valid.length - stored,
-      records: touched.length,
+      releases: releases.length,
+      stored: inserted.size,
+      alreadyStored: valid.length - inserted.size,
+      records: touched.size,
       rejected,
     };
   });
+}
+
+/**
+ * The statements of one transaction, each sent as soon as the one before has finished, without the caller
+ * waiting: on PostgreSQL the server stores one batch while this process prepares the next. A statement after
+ * a failed one is not sent (the transaction is lost anyway); `drain` waits for all and throws that failure.
+ */
+class StatementQueue {
+  #tx: SqlRunner;
+  #tail: Promise<unknown> = Promise.resolve();
+  constructor(tx: SqlRunner) {
+    this.#tx = tx;
+  }
+  readonly runner: SqlRunner = {
+    exec: (script) => this.#send(() => this.#tx.exec(script)),
+    query: <Row>(text: string, params?: unknown[]) => this.#send(() => this.#tx.query<Row>(text, params)),
+  };
+  #send<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.#tail.then(statement);
+    this.#tail = held(result);
+    return result;
+  }
+  async drain(): Promise<void> {
+    await this.#tail;
+  }
+}
+
+/** Marks a promise as handled now; whoever awaits it later still sees its failure. */
+function held<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Lets answers from the database, and parts of a large statement still being written, be handled. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Waits for every statement, then throws the first one's failure. */
+async function allOrFirstFailure(statements: Promise<unknown>[]): Promise<void> {
+  const outcomes = await Promise.allSettled(statements);
+  const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
@@ -90,28 +163,43 @@ async function knownOcids(tx: SqlRunner, releases: Release[]): Promise<Set<strin
   return new Set(rows.map((row) => row.ocid));
 }
 
-/** Inserts the releases not yet stored; returns the key of each one that was. */
-async function insertReleases(tx: SqlRunner, releases: Release[], metadata: Json): Promise<Set<string>> {
-  const stored = new Set<string>();
-  for (let start = 0; start < releases.length; start += CHUNK) {
-    const rows = releases.slice(start, start + CHUNK).map((release) => ({
-      ocid: release.ocid,
-      release_id: release.id,
-      date: release.date,
-      tags: Array.isArray(release.tag) ? release.tag : [],
-      release,
-    }));
-    const inserted = await tx.query<{ ocid: string; id: string }>(
-      `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
-       SELECT r.ocid, r.release_id, r.date, r.tags, 'import', $2::jsonb, r.release
-       FROM jsonb_to_recordset($1::jsonb) AS r(ocid text, release_id text, date timestamptz, tags text[], release jsonb)
-       ON CONFLICT (ocid, release_id) DO NOTHING
-       RETURNING ocid, release_id AS id`,
-      [JSON.stringify(rows), JSON.stringify(metadata)],
+/**
+ * Inserts the releases not yet stored; returns the key of each one that was. Each release goes as its own json
+ * parameter, which the server only checks and stores as it is: no jsonb to build, and no large document that
+ * would have to be taken apart again.
+ */
+async function insertReleases(tx: SqlRunner, releases: Release[], packageJson: string): Promise<string[]> {
+  const params: unknown[] = [packageJson];
+  for (const release of releases) {
+    params.push(
+      release.ocid,
+      release.id,
+      release.date,
+      Array.isArray(release.tag) ? release.tag : [],
+      JSON.stringify(release),
     );
-    for (const row of inserted) stored.add(key(row));
   }
-  return stored;
+  const inserted = await tx.query<{ ocid: string; id: string }>(
+    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
+     VALUES ${rowsOf(releases.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::jsonb', 'json'])}
+     ON CONFLICT (ocid, release_id) DO NOTHING
+     RETURNING ocid, release_id AS id`,
+    params,
+  );
+  return inserted.map(key);
+}
+
+/**
+ * `($2::text, $3::json, …), (…)`: the placeholders of a multi-row VALUES list, numbered from `first`. A column
+ * given as an SQL expression (a literal, or a parameter shared by every row) is written as it is.
+ */
+export function rowsOf(count: number, first: number, columns: string[]): string {
+  const perRow = columns.filter((column) => /^\w+(\[\])?$/.test(column)).length;
+  return Array.from({ length: count }, (_, row) => {
+    let next = first + row * perRow;
+    const cells = columns.map((column) => (/^\w+(\[\])?$/.test(column) ? `$${next++}::${column}` : column));
+    return `(${cells.join(', ')})`;
+  }).join(',\n');
 }
 
 async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<string, Json[]>> {
@@ -124,25 +212,24 @@ async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<strin
   return byOcid;
 }
 
-/** Rebuilds the compiled release and the parties of each process from all of its releases. */
-async function compileRecords(tx: SqlRunner, byOcid: Map<string, Json[]>): Promise<void> {
-  const records = [...byOcid].map(([ocid, releases]) => ({
+/** Writes the compiled release and the parties of each process, compiled from all of its releases. */
+async function storeRecords(tx: SqlRunner, processes: [string, Json[]][]): Promise<void> {
+  const records = processes.map(([ocid, releases]) => ({
     ocid,
     compiled_release: compileRecord(ocid, releases),
     release_count: releases.length,
   }));
-  await tx.query(
-    `INSERT INTO ocds_records (ocid, compiled_release, release_count)
-     SELECT r.ocid, r.compiled_release, r.release_count
-     FROM jsonb_to_recordset($1::jsonb) AS r(ocid text, compiled_release jsonb, release_count integer)
-     ON CONFLICT (ocid) DO UPDATE SET compiled_release = excluded.compiled_release,
-       release_count = excluded.release_count, updated_at = now()`,
-    [JSON.stringify(records)],
-  );
-  await storeParties(
-    tx,
-    records.flatMap((record) => partiesOf(record.ocid, record.compiled_release)),
-  );
+  const parties = records.flatMap((record) => partiesOf(record.ocid, record.compiled_release));
+  await allOrFirstFailure([
+    tx.query(
+      `INSERT INTO ocds_records (ocid, compiled_release, release_count)
+       VALUES ${rowsOf(records.length, 1, ['text', 'json', 'integer'])}
+       ON CONFLICT (ocid) DO UPDATE SET compiled_release = excluded.compiled_release,
+         release_count = excluded.release_count, updated_at = now()`,
+      records.flatMap((record) => [record.ocid, JSON.stringify(record.compiled_release), record.release_count]),
+    ),
+    storeParties(tx, parties),
+  ]);
 }
 
 /** recordAudit's row, written on the import's own connection so that it is kept only if the import is. */

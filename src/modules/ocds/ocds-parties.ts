@@ -61,24 +61,27 @@ export async function storeParties(tx: SqlRunner, rows: PartyRow[]): Promise<voi
   if (rows.length === 0) return;
   await tx.query(
     `WITH incoming AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS p(
+       SELECT * FROM json_to_recordset($1::json) AS p(
          ocid text, party_id text, name text, roles text[], identifier_scheme text, identifier_id text,
          charity text[], company text[])
-     ), matched AS (
-       SELECT incoming.*,
+     ),
+     -- The same buyer or supplier is named in many processes: each one is looked for once.
+     identities AS (SELECT DISTINCT name, charity, company FROM incoming),
+     matched AS (
+       SELECT identities.*,
          (SELECT o.id FROM organisations o
-           WHERE o.charity_number = ANY (incoming.charity) OR o.company_number = ANY (incoming.company)
+           WHERE o.charity_number = ANY (identities.charity) OR o.company_number = ANY (identities.company)
            ORDER BY o.id LIMIT 1) AS by_identifier,
-         (SELECT min(o.id::text)::uuid FROM organisations o WHERE lower(o.name) = lower(incoming.name)
+         (SELECT min(o.id::text)::uuid FROM organisations o WHERE lower(o.name) = lower(identities.name)
            HAVING count(*) = 1) AS by_name
-       FROM incoming
+       FROM identities
      )
      INSERT INTO ocds_parties AS p
        (ocid, party_id, name, roles, identifier_scheme, identifier_id, organisation_id, matched_by)
-     SELECT ocid, party_id, name, roles, identifier_scheme, identifier_id,
-       coalesce(by_identifier, by_name),
-       CASE WHEN by_identifier IS NOT NULL THEN 'identifier' WHEN by_name IS NOT NULL THEN 'name' END
-     FROM matched
+     SELECT i.ocid, i.party_id, i.name, i.roles, i.identifier_scheme, i.identifier_id,
+       coalesce(m.by_identifier, m.by_name),
+       CASE WHEN m.by_identifier IS NOT NULL THEN 'identifier' WHEN m.by_name IS NOT NULL THEN 'name' END
+     FROM incoming i JOIN matched m ON m.name = i.name AND m.charity = i.charity AND m.company = i.company
      ON CONFLICT (ocid, party_id) DO UPDATE SET
        name = excluded.name, roles = excluded.roles,
        identifier_scheme = excluded.identifier_scheme, identifier_id = excluded.identifier_id,

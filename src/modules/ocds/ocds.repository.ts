@@ -75,7 +75,7 @@ export async function contractsWon(database: Database, organisationId: string): 
     `SELECT r.ocid, array_agg(p.party_id) AS party_ids, r.compiled_release AS compiled
      FROM ocds_parties p JOIN ocds_records r ON r.ocid = p.ocid
      WHERE p.organisation_id = $1 AND 'supplier' = ANY (p.roles)
-     GROUP BY r.ocid, r.compiled_release`,
+     GROUP BY r.ocid`,
     [organisationId],
   );
   const won = rows.flatMap(({ ocid, party_ids, compiled }) => {
