@@ -77,6 +77,9 @@ SELECT dimension, key, contracts::int AS contracts, n::int AS commitments, coale
 
 export const totals = (sql: SqlRunner) => sql.query<TotalsRow>(TOTALS_SQL);
 
+/** Recomputations under way, one per database and generation: views that arrive meanwhile wait for it. */
+const recomputing = new WeakMap<SqlRunner, { generation: string; rows: Promise<TotalsRow[]> }>();
+
 /**
  * The totals as last computed, recomputed first when anything they read has changed since (migration 0015's
  * generation). A change that commits while they are being computed leaves them unsaved, to be recomputed.
@@ -87,14 +90,25 @@ export async function currentTotals(sql: SqlRunner): Promise<TotalsRow[]> {
        FROM social_value_totals_cache`,
   );
   if (cache?.fresh && cache.totals) return cache.totals;
-  const rows = await totals(sql);
-  if (cache) {
-    await sql.query(
-      `UPDATE social_value_totals_cache SET totals = $1::jsonb, computed_generation = $2, computed_at = now()
-        WHERE generation = $2`,
-      [JSON.stringify(rows), cache.generation],
-    );
+  if (!cache) return totals(sql);
+  const running = recomputing.get(sql);
+  if (running?.generation === cache.generation) return running.rows;
+  const rows = recompute(sql, cache.generation);
+  recomputing.set(sql, { generation: cache.generation, rows });
+  try {
+    return await rows;
+  } finally {
+    if (recomputing.get(sql)?.rows === rows) recomputing.delete(sql);
   }
+}
+
+async function recompute(sql: SqlRunner, generation: string) {
+  const rows = await totals(sql);
+  await sql.query(
+    `UPDATE social_value_totals_cache SET totals = $1::jsonb, computed_generation = $2, computed_at = now()
+      WHERE generation = $2`,
+    [JSON.stringify(rows), generation],
+  );
   return rows;
 }
 

@@ -244,4 +244,11 @@ test('the totals follow a new result and a newly published contract straight awa
   assert.equal(totals.overall.verified_pence, 55_312_500);
   const response = await get('/social-value');
   assert.match(response.body, /Verified social value<\/dt><dd class="govuk-summary-list__value">£553,125</);
+  // Views that arrive together after a change share one recomputation and all see the new figures.
+  await context.database.query('UPDATE contracts SET published_at = NULL WHERE id = $1', [scenario.c.id]);
+  const together = await Promise.all([1, 2, 3, 4].map(() => service.totals()));
+  assert.deepEqual(
+    together.map((figures) => figures.overall.verified_pence),
+    [5_312_500, 5_312_500, 5_312_500, 5_312_500],
+  );
 });
