@@ -21,7 +21,10 @@ const BASELINE_SQL = `SELECT id, name FROM organisations
 
 const VALUES = [5_000_00, 40_000_00, 250_000_00, 2_000_000_00, null];
 
-/** Varied opportunities: one to three services, none to two districts, values from a grant to £2m. */
+/**
+ * Varied opportunities: one to three services, none to two districts, values from a grant to £2m, and none to
+ * three outcomes of the current impact framework (which the demo organisations declare).
+ */
 async function insertOpportunities(
   database: Database,
 ): Promise<{ id: string; services: string[]; districts: string[] }[]> {
@@ -33,7 +36,7 @@ async function insertOpportunities(
     reserved: index % 4 === 0,
     n: index,
   }));
-  return database.query(
+  const inserted = await database.query<{ id: string; services: string[]; districts: string[] }>(
     `INSERT INTO opportunities (buyer_organisation_id, kind, procurement_type, title, services, districts, value_pence,
        suitable_for_vcse, reserved_for_vcse, status, ocid)
      SELECT $1, 'opportunity', 'tender', 'Bench ' || n, r.services, r.districts, r.value, true, r.reserved, 'published',
@@ -42,6 +45,23 @@ async function insertOpportunities(
      RETURNING id, services, districts`,
     [buyer?.id, JSON.stringify(rows)],
   );
+  const codes = (
+    await database.query<{ code: string }>(
+      `SELECT code FROM impact_outcomes
+      WHERE version_id = (SELECT id FROM impact_framework_versions ORDER BY version DESC LIMIT 1) ORDER BY code`,
+    )
+  ).map((row) => row.code);
+  const outcomes = inserted.flatMap((opportunity, index) =>
+    codes
+      .filter((_, at) => (at * 3 + index) % codes.length < index % 4)
+      .map((outcomeCode) => ({ opportunityId: opportunity.id, outcomeCode })),
+  );
+  await database.query(
+    `INSERT INTO opportunity_outcomes (opportunity_id, outcome_code)
+     SELECT "opportunityId", "outcomeCode" FROM json_to_recordset($1::json) AS r("opportunityId" uuid, "outcomeCode" text)`,
+    [JSON.stringify(outcomes)],
+  );
+  return inserted;
 }
 
 const time = async (work: () => Promise<unknown>) => {

@@ -85,3 +85,25 @@ test('opportunities for an organisation: those asking for its outcomes come firs
   assert.equal((first?.score ?? 0) - (second?.score ?? 0), 3);
   assert.ok(first?.reasons.includes('Core impact on outcomes asked for: Better skills for work'));
 });
+
+test('each organisation row carries its outcome codes by kind, kept in step with its declarations', async () => {
+  const organisation = await profile('Egret Health');
+  const arrays = async () =>
+    (
+      await database.query<{ core_outcomes: string[]; value_adding_outcomes: string[] }>(
+        'SELECT core_outcomes, value_adding_outcomes FROM organisations WHERE id = $1',
+        [organisation.id],
+      )
+    )[0];
+  await declare(organisation.id, 'O3', 'core');
+  await declare(organisation.id, 'O1', 'core');
+  await declare(organisation.id, 'O2', 'value_adding');
+  assert.deepEqual(await arrays(), { core_outcomes: ['O1', 'O3'], value_adding_outcomes: ['O2'] });
+  await database.query(
+    `UPDATE organisation_outcomes SET kind = 'value_adding' WHERE organisation_id = $1 AND outcome_code = 'O3'`,
+    [organisation.id],
+  );
+  assert.deepEqual(await arrays(), { core_outcomes: ['O1'], value_adding_outcomes: ['O2', 'O3'] });
+  await database.query('DELETE FROM organisation_outcomes WHERE organisation_id = $1', [organisation.id]);
+  assert.deepEqual(await arrays(), { core_outcomes: [], value_adding_outcomes: [] });
+});

@@ -37,23 +37,19 @@ const common = (a: string, b: string) => `ARRAY(SELECT unnest(${a}) INTERSECT SE
 const valueFit = `CASE WHEN p.value_pence IS NULL OR o.tier IS NULL THEN 'unknown'
   WHEN ${valueReachSql('o.tier')} IS NULL OR p.value_pence <= ${valueReachSql('o.tier')} THEN 'within'
   ELSE 'beyond' END`;
-// The opportunity's outcome codes, as an SQL array expression, and the organisation's outcomes among them.
+// The opportunity's outcome codes as an SQL array expression. Organisation rows carry their outcome codes by kind
+// (kept from organisation_outcomes by the triggers of migration 0016), so outcomes are scored like services.
 const opportunityOutcomes = 'ARRAY(SELECT po.outcome_code FROM opportunity_outcomes po WHERE po.opportunity_id = p.id)';
-const outcomesInCommon = (codes: string, kind: string) =>
-  `ARRAY(SELECT oo.outcome_code FROM organisation_outcomes oo WHERE oo.organisation_id = o.id
-     AND oo.kind = '${kind}' AND oo.outcome_code = ANY(${codes}) ORDER BY 1)`;
 const outcomeReasons = (codes: string) =>
-  `${outcomesInCommon(codes, 'core')} AS core_outcomes_in_common,
-  ${outcomesInCommon(codes, 'value_adding')} AS value_adding_outcomes_in_common`;
-const OUTCOME_POINTS = "CASE oo.kind WHEN 'core' THEN 3 ELSE 1 END";
+  `${common('o.core_outcomes', codes)} AS core_outcomes_in_common,
+  ${common('o.value_adding_outcomes', codes)} AS value_adding_outcomes_in_common`;
 
 const score = `(3 * cardinality(${common('o.services', 'p.services')})
   + 2 * CASE WHEN cardinality(p.districts) = 0 THEN 1 ELSE least(3, cardinality(${common('o.districts', 'p.districts')})) END
   + CASE ${valueFit} WHEN 'within' THEN 2 WHEN 'beyond' THEN -4 ELSE 0 END
   + CASE WHEN p.reserved_for_vcse THEN 2 WHEN p.suitable_for_vcse THEN 1 ELSE 0 END
-  + (SELECT coalesce(sum(${OUTCOME_POINTS}), 0)::int FROM opportunity_outcomes po
-       JOIN organisation_outcomes oo ON oo.organisation_id = o.id AND oo.outcome_code = po.outcome_code
-      WHERE po.opportunity_id = p.id))`;
+  + 3 * cardinality(${common('o.core_outcomes', opportunityOutcomes)})
+  + cardinality(${common('o.value_adding_outcomes', opportunityOutcomes)}))`;
 const reasons = `${common('o.services', 'p.services')} AS services_in_common,
   ${common('o.districts', 'p.districts')} AS districts_in_common, ${valueFit} AS value_fit`;
 const candidate = `(cardinality(p.services) = 0 OR o.services && p.services)
@@ -83,10 +79,8 @@ export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit =
   if (criteria.services.length) where.push('o.services && $1::text[]');
   if (criteria.districts.length) where.push('o.districts && $2::text[]');
   const vcsePoints = criteria.reservedForVcse ? 2 : criteria.suitableForVcse ? 1 : 0;
-  // Looked up by the organisation's key for each candidate only when the opportunity asks for outcomes.
   const outcomePoints = criteria.outcomeCodes.length
-    ? `coalesce((SELECT sum(${OUTCOME_POINTS}) FROM organisation_outcomes oo
-         WHERE oo.organisation_id = o.id AND oo.outcome_code = ANY($5::text[])), 0)`
+    ? `3 * (${count('o.core_outcomes', criteria.outcomeCodes)}) + ${count('o.value_adding_outcomes', criteria.outcomeCodes)}`
     : '0';
   return runner.query<OrganisationMatch>(
     `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence),
@@ -97,7 +91,7 @@ export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit =
         WHERE ${where.join(' AND ')}
         ORDER BY score DESC, o.name, o.id
         LIMIT $4)
-     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score::int, ${reasons},
+     SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score, ${reasons},
             ${outcomeReasons('$5::text[]')}
        FROM top JOIN organisations o ON o.id = top.id, p
       ORDER BY top.score DESC, o.name, o.id`,
