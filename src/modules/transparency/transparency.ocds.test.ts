@@ -11,6 +11,7 @@ import { addCommitment, addResult } from '../../../test/support/transparency-fac
 import { opportunitiesService } from '../opportunities/opportunities.service.ts';
 import {
   classification,
+  contractImplementation,
   METRICS_EXTENSION,
   publishAllImplementationReleases,
   publishImplementationRelease,
@@ -187,6 +188,15 @@ test('a new result makes a new implementation release; a met target is rated met
   );
   assert.equal(delivery?.status, 'met');
   assert.ok(delivery?.dateMet);
+});
+
+test('a published contract without commitments says why it has no agreed metrics', () => {
+  const contract = contractImplementation({ id: 'c-1', awardID: 'a-1' }, [], [], [], '2026-11-25');
+  assert.deepEqual(contract, {
+    id: 'c-1',
+    awardID: 'a-1',
+    noAgreedMetricsRationale: 'No social value commitments have been made on this contract.',
+  });
 });
 
 test('the release schema check can fail', () => {

@@ -132,6 +132,13 @@ export function contractImplementation(
       metrics.push(implementationMetric(contract, commitment, own, today));
     }
   }
+  if (agreedMetrics.length === 0) {
+    // The UK extension's field for a contract published without agreed metrics (key performance indicators).
+    return {
+      ...ocdsContract,
+      noAgreedMetricsRationale: 'No social value commitments have been made on this contract.',
+    };
+  }
   return { ...ocdsContract, agreedMetrics, implementation: { milestones, metrics } };
 }
 
