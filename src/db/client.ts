@@ -5,6 +5,7 @@ import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -16,6 +17,8 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export type SqlRunner = {
   exec(script: string): Promise<void>;
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** PostgreSQL, inside a transaction only: the output of `COPY (…) TO STDOUT` as it streams from the server. */
+  copyTo?(statement: string): AsyncIterable<Buffer>;
 };
 
 export type Database = SqlRunner & {
@@ -66,6 +69,7 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
       await on.query(script);
     },
     query: async <Row>(text: string, params: unknown[] = []) => (await on.query(text, params)).rows as Row[],
+    ...(on instanceof pg.Pool ? {} : { copyTo: (statement: string) => on.query(copyTo(statement)) }),
   });
   return {
     kind: 'postgres',
