@@ -5,7 +5,9 @@ export type Json = Record<string, unknown>;
 export type Release = Json & { ocid: string; id: string; date?: unknown };
 /** The package's own details, kept with each release it brought. */
 export type PackageMetadata = Json;
-export type OcdsFile = { ok: true; releases: Release[]; metadata: PackageMetadata } | { ok: false; problems: string[] };
+export type OcdsFile =
+  /** `text` is the whole file, decoded. */
+  { ok: true; releases: Release[]; metadata: PackageMetadata; text: string } | { ok: false; problems: string[] };
 
 export const MEGABYTE = 1024 * 1024;
 const PACKAGE_FIELDS = ['uri', 'publishedDate', 'publisher', 'license', 'publicationPolicy', 'version', 'extensions'];
@@ -45,7 +47,7 @@ export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
   if (found.releases.length === 0) return refuse('The file has no releases');
   const problems = identityProblems(found.releases);
   if (problems.length > 0) return refuse(...problems);
-  return { ok: true, releases: found.releases as Release[], metadata: found.metadata };
+  return { ok: true, releases: found.releases as Release[], metadata: found.metadata, text };
 }
 
 /** True when a string, object or array is still open at the end of the text: the file stopped part way. */
@@ -106,4 +108,39 @@ function identityProblems(releases: unknown[]): string[] {
   });
   if (problems.length > 50) return [...problems.slice(0, 50), `And ${problems.length - 50} more problems`];
   return problems;
+}
+
+/**
+ * The text of each release as the file has it, for a release package or a bare list of releases, found in one
+ * pass over the text: storing these needs no second serialisation. Undefined for any other shape, or when the
+ * count differs from `count` (the parsed releases), so that the caller serialises the parsed releases instead.
+ */
+export function releaseTexts(text: string, count: number): string[] | undefined {
+  const rootIsList = /^\s*\[/.test(text);
+  const listDepth = rootIsList ? 1 : 2; // depth inside the list of releases
+  let texts: string[] = [];
+  let depth = 0;
+  let inList = rootIsList;
+  let key = ''; // the last key read at the top of the package
+  let start = -1;
+  for (let index = 0; index < text.length; index++) {
+    const char = text.charCodeAt(index);
+    if (char === 34) {
+      const begin = index;
+      for (index++; text.charCodeAt(index) !== 34; index++) if (text.charCodeAt(index) === 92) index++;
+      if (depth === 1 && !rootIsList) key = text.slice(begin, index + 1);
+    } else if (char === 123 || char === 91) {
+      if (!rootIsList && depth === 1 && char === 91 && key === '"releases"') {
+        inList = true;
+        texts = []; // a repeated key: the last one counts, as in JSON.parse
+      }
+      if (inList && depth === listDepth && char === 123) start = index;
+      depth++;
+    } else if (char === 125 || char === 93) {
+      depth--;
+      if (inList && depth === listDepth && char === 125) texts.push(text.slice(start, index + 1));
+      if (inList && depth === listDepth - 1) inList = false;
+    }
+  }
+  return texts.length === count ? texts : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
 import { compileRecord } from './ocds-compile.ts';
-import { type Json, type Release, readOcdsFile } from './ocds-file.ts';
+import { type Json, type Release, readOcdsFile, releaseTexts } from './ocds-file.ts';
 import { partiesOf, storeParties } from './ocds-parties.ts';
 import { releaseProblems } from './ocds-validate.ts';
 
@@ -37,6 +37,8 @@ export async function importOcds(
   const file = readOcdsFile(input, maxBytes);
   if (!file.ok) return { ok: false, fileName, problems: file.problems };
   const { releases, metadata } = file;
+  // Each release is stored as its text in the file, which JSON.parse has just checked, else serialised again.
+  const texts = releaseTexts(file.text, releases.length);
 
   return database.transaction(async (tx) => {
     const queue = new StatementQueue(tx);
@@ -48,13 +50,18 @@ export async function importOcds(
     const packageJson = JSON.stringify(metadata);
     for (let start = 0; start < releases.length; start += CHUNK) {
       const sound: Release[] = [];
-      for (const release of releases.slice(start, start + CHUNK)) {
+      const soundTexts: string[] = [];
+      for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
+        const release = releases[index] as Release;
         const reasons = releaseProblems(release);
-        if (reasons.length === 0) sound.push(release);
-        else rejected.push({ release: release.id, reasons });
+        if (reasons.length > 0) rejected.push({ release: release.id, reasons });
+        else {
+          sound.push(release);
+          soundTexts.push(texts?.[index] ?? JSON.stringify(release));
+        }
       }
       valid.push(...sound);
-      if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, packageJson)));
+      if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, soundTexts, packageJson)));
       await nextTurn();
     }
 
@@ -168,17 +175,16 @@ async function knownOcids(tx: SqlRunner, releases: Release[]): Promise<Set<strin
  * parameter, which the server only checks and stores as it is: no jsonb to build, and no large document that
  * would have to be taken apart again.
  */
-async function insertReleases(tx: SqlRunner, releases: Release[], packageJson: string): Promise<string[]> {
+async function insertReleases(
+  tx: SqlRunner,
+  releases: Release[],
+  texts: string[],
+  packageJson: string,
+): Promise<string[]> {
   const params: unknown[] = [packageJson];
-  for (const release of releases) {
-    params.push(
-      release.ocid,
-      release.id,
-      release.date,
-      Array.isArray(release.tag) ? release.tag : [],
-      JSON.stringify(release),
-    );
-  }
+  releases.forEach((release, index) => {
+    params.push(release.ocid, release.id, release.date, Array.isArray(release.tag) ? release.tag : [], texts[index]);
+  });
   const inserted = await tx.query<{ ocid: string; id: string }>(
     `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
      VALUES ${rowsOf(releases.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::jsonb', 'json'])}

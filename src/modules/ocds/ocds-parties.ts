@@ -55,38 +55,61 @@ export function partiesOf(ocid: string, compiled: Json): PartyRow[] {
 
 /**
  * Writes the parties of the given processes in one statement. Matching is done in the database against
- * organisations, so that a file of thousands of releases costs one round trip per batch.
+ * organisations, so that a file of thousands of releases costs one round trip per batch. The same buyer or
+ * supplier is named in many processes: each distinct one (name and numbers) is looked for once. Columns go as
+ * arrays, which the server reads far faster than a JSON document of rows.
  */
 export async function storeParties(tx: SqlRunner, rows: PartyRow[]): Promise<void> {
   if (rows.length === 0) return;
+  const identities = new Map<string, number>();
+  const distinct: PartyRow[] = [];
+  const identityOf = rows.map((row) => {
+    const key = JSON.stringify([row.name, row.charity, row.company]);
+    let number = identities.get(key);
+    if (number === undefined) {
+      distinct.push(row);
+      number = distinct.length;
+      identities.set(key, number);
+    }
+    return number;
+  });
   await tx.query(
-    `WITH incoming AS (
-       SELECT * FROM json_to_recordset($1::json) AS p(
-         ocid text, party_id text, name text, roles text[], identifier_scheme text, identifier_id text,
-         charity text[], company text[])
-     ),
-     -- The same buyer or supplier is named in many processes: each one is looked for once.
-     identities AS (SELECT DISTINCT name, charity, company FROM incoming),
-     matched AS (
-       SELECT identities.*,
+    `WITH identities AS MATERIALIZED (
+       SELECT i.number,
          (SELECT o.id FROM organisations o
-           WHERE o.charity_number = ANY (identities.charity) OR o.company_number = ANY (identities.company)
+           WHERE o.charity_number = ANY (i.charity::text[]) OR o.company_number = ANY (i.company::text[])
            ORDER BY o.id LIMIT 1) AS by_identifier,
-         (SELECT min(o.id::text)::uuid FROM organisations o WHERE lower(o.name) = lower(identities.name)
+         (SELECT min(o.id::text)::uuid FROM organisations o WHERE lower(o.name) = lower(i.name)
            HAVING count(*) = 1) AS by_name
-       FROM identities
+       FROM unnest($8::text[], $9::text[], $10::text[]) WITH ORDINALITY AS i(name, charity, company, number)
      )
      INSERT INTO ocds_parties AS p
        (ocid, party_id, name, roles, identifier_scheme, identifier_id, organisation_id, matched_by)
-     SELECT i.ocid, i.party_id, i.name, i.roles, i.identifier_scheme, i.identifier_id,
+     SELECT r.ocid, r.party_id, r.name, r.roles::text[], r.identifier_scheme, r.identifier_id,
        coalesce(m.by_identifier, m.by_name),
        CASE WHEN m.by_identifier IS NOT NULL THEN 'identifier' WHEN m.by_name IS NOT NULL THEN 'name' END
-     FROM incoming i JOIN matched m ON m.name = i.name AND m.charity = i.charity AND m.company = i.company
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+       AS r(ocid, party_id, name, roles, identifier_scheme, identifier_id, identity)
+     JOIN identities m ON m.number = r.identity
      ON CONFLICT (ocid, party_id) DO UPDATE SET
        name = excluded.name, roles = excluded.roles,
        identifier_scheme = excluded.identifier_scheme, identifier_id = excluded.identifier_id,
        organisation_id = CASE WHEN p.matched_by = 'hub admin' THEN p.organisation_id ELSE excluded.organisation_id END,
        matched_by = CASE WHEN p.matched_by = 'hub admin' THEN p.matched_by ELSE excluded.matched_by END`,
-    [JSON.stringify(rows)],
+    [
+      rows.map((row) => row.ocid),
+      rows.map((row) => row.party_id),
+      rows.map((row) => row.name),
+      rows.map((row) => arrayLiteral(row.roles)),
+      rows.map((row) => row.identifier_scheme),
+      rows.map((row) => row.identifier_id),
+      identityOf,
+      distinct.map((row) => row.name),
+      distinct.map((row) => arrayLiteral(row.charity)),
+      distinct.map((row) => arrayLiteral(row.company)),
+    ],
   );
 }
+
+/** A list of texts as one PostgreSQL array literal (`{"a","b"}`), so that a list per row fits in one array. */
+const arrayLiteral = (items: string[]) => `{${items.map((item) => `"${item.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;

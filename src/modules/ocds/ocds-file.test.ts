@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileRecord } from './ocds-compile.ts';
+import { MEGABYTE, readOcdsFile, releaseTexts } from './ocds-file.ts';
+
+// The import stores each release as its own text in the file: the texts must be exactly the parsed releases.
+
+const texts = (json: string) => {
+  const file = readOcdsFile(Buffer.from(json), MEGABYTE);
+  assert.ok(file.ok);
+  return { texts: releaseTexts(file.text, file.releases.length), releases: file.releases };
+};
+
+test('each release of a pretty-printed package is found as written, with braces and quotes inside strings', () => {
+  const tricky = { ocid: 'o-1', id: 'a', title: 'Braces } { ] [ and "quotes" \\ and , commas', tag: ['tender'] };
+  const json = JSON.stringify(
+    {
+      uri: 'releases',
+      publisher: { name: '"releases": [' },
+      releases: [tricky, { ocid: 'o-1', id: 'b', n: [1, [2]] }],
+    },
+    null,
+    2,
+  );
+  const found = texts(json);
+  assert.equal(found.texts?.length, 2);
+  assert.deepEqual(
+    found.texts?.map((text) => JSON.parse(text)),
+    found.releases,
+  );
+  assert.ok(found.texts?.[0]?.startsWith('{\n'), 'kept as written, spacing included');
+});
+
+test('a bare list of releases is found; a repeated releases key counts once, the last, as JSON.parse has it', () => {
+  const list = texts('[{"ocid":"o","id":"1"},{"ocid":"o","id":"2"}]');
+  assert.deepEqual(list.texts, ['{"ocid":"o","id":"1"}', '{"ocid":"o","id":"2"}']);
+  const repeated = texts('{"releases":[{"ocid":"o","id":"old"}],"releases":[{"ocid":"o","id":"new"}]}');
+  assert.deepEqual(repeated.texts, ['{"ocid":"o","id":"new"}']);
+});
+
+test('a record package gives no texts, so that its releases are serialised from what was parsed', () => {
+  const json = JSON.stringify({ records: [{ ocid: 'o', compiledRelease: { ocid: 'o', id: 'c' } }] });
+  assert.equal(texts(json).texts, undefined);
+});
+
+test('compiling leaves the releases as they were and drops null fields, even from the first release', () => {
+  const first = { ocid: 'o', id: '1', date: '2025-01-01T00:00:00Z', tender: { title: 'T', status: null } };
+  const second = {
+    ocid: 'o',
+    id: '2',
+    date: '2025-01-02T00:00:00Z',
+    awards: [
+      { id: 'a', title: 'A', value: null },
+      { id: 'a', status: 'active' },
+    ],
+  };
+  const before = JSON.stringify([first, second]);
+  const compiled = compileRecord('o', [second, first]);
+  assert.deepEqual(compiled.tender, { title: 'T' });
+  assert.deepEqual(compiled.awards, [{ id: 'a', title: 'A', status: 'active' }]);
+  assert.equal(JSON.stringify([first, second]), before);
+});
