@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { Database } from '../client.ts';
+import { seedDemoContracts } from './demo-contracts.ts';
 import { generateDemoOrganisations } from './demo-organisations.ts';
 import { seedDemoOutcomes } from './demo-outcomes.ts';
 
@@ -153,6 +154,8 @@ export async function seedDemoData(database: Database, count = DEMO_ORGANISATION
       [JSON.stringify({ organisations: organisations.length, people: people.length })],
     );
   });
+  // Through the services, after the people exist, so that the ledger's chain is the real thing.
+  await seedDemoContracts(database);
   // Fresh statistics, so that the planner picks the search indexes from the first query on.
   await database.exec('ANALYZE organisations, organisation_outcomes');
   return {
