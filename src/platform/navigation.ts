@@ -9,6 +9,7 @@ const sections: Section[] = [
   { href: '/impact', text: 'Impact' },
   { href: '/social-value', text: 'Social value' },
   { href: '/consortia', text: 'Consortia' },
+  { href: '/contracts', text: 'Contracts', visibleTo: (user) => user !== null },
   { href: '/admin', text: 'Hub admin', visibleTo: (user) => user?.roles.has('hub_admin') ?? false },
 ];
 
