@@ -93,6 +93,12 @@ export function presentContract({ contract, commitments, results, evidence, entr
     verifiedValue: money(sum(commitments.map((c) => pence(c.verified_quantity, c.proxy_value_pence)))),
     unverifiedValue: money(sum(commitments.map((c) => pence(c.unverified_quantity, c.proxy_value_pence)))),
     commitments: commitments.map((commitment) => presentCommitment(commitment, results, evidence)),
-    entries: entries.map((entry) => ({ ...entry, anchor: `entry-${entry.seq}` })),
+    entries: entries.map((entry) => ({
+      ...entry,
+      anchor: `entry-${entry.seq}`,
+      // 64 hex digits do not fit a table cell on a small screen: the page may break them every 16.
+      hashParts: entry.hash.match(/.{1,16}/g) ?? [],
+      previousHashParts: entry.previous_hash.match(/.{1,16}/g) ?? [],
+    })),
   };
 }
