@@ -62,6 +62,15 @@ export async function outcomeTitles(runner: SqlRunner, codes: string[]): Promise
   return new Map(rows.map((row) => [row.code, row.title]));
 }
 
+/** The organisation's name, sector and areas, for the impact pages. */
+export async function findOrganisation(runner: SqlRunner, id: string) {
+  const [row] = await runner.query<{ id: string; name: string; sector: string; districts: string[] }>(
+    'SELECT id, name, sector, districts FROM organisations WHERE id = $1',
+    [id],
+  );
+  return row;
+}
+
 export const declarationsOf = (runner: SqlRunner, organisationId: string) =>
   runner.query<Declaration & { updatedAt: Date }>(
     `SELECT outcome_code AS "outcomeCode", kind, districts, updated_at AS "updatedAt"

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database, SqlRunner } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { presentDeclarations, presentNeighbours, presentResults } from './organisation-impact.presenter.ts';
 import * as repository from './organisation-impact.repository.ts';
@@ -14,15 +14,6 @@ export class ImpactRuleError extends Error {}
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const NEIGHBOURS_PER_OUTCOME = 5;
 const PROFILE_RESULTS = 20;
-
-async function findOrganisation(runner: SqlRunner, id: string) {
-  if (!isUuid(id)) return undefined;
-  const [row] = await runner.query<{ id: string; name: string; sector: string; districts: string[] }>(
-    'SELECT id, name, sector, districts FROM organisations WHERE id = $1',
-    [id],
-  );
-  return row;
-}
 
 /** Organisations' declared outcomes and yearly results, and the framework outcomes other modules refer to. */
 export function organisationImpactService({ database }: { database: Database }) {
@@ -48,7 +39,7 @@ export function organisationImpactService({ database }: { database: Database }) 
     },
 
     async organisation(id: string) {
-      const organisation = await findOrganisation(database, id);
+      const organisation = isUuid(id) ? await repository.findOrganisation(database, id) : undefined;
       if (!organisation) throw new HttpError(404, 'Page not found', 'There is no organisation at this address.');
       return organisation;
     },
