@@ -15,6 +15,9 @@ const RELEASES = Number(process.env.BENCH_OCDS_RELEASES ?? 10_000);
 const KINDS = (process.env.BENCH_DATABASES ?? 'pglite,postgres').split(',').map((kind) => kind.trim());
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1/test';
 const TARGET_RATIO = 0.4;
+// The baseline is the best of three runs; each import is the best of as many, each into a new database, so that
+// the two are measured alike on a machine other work may be slowing.
+const RUNS = Number(process.env.BENCH_OCDS_RUNS ?? 3);
 const CF_FILE = path.resolve(
   import.meta.dirname,
   '../../shared/data/ocds/contracts-finder-2025-01/cf-ocds-search-release-package-2025-01-23.json',
@@ -59,24 +62,14 @@ export async function benchOcdsImport(): Promise<void> {
     `\nOCDS import: ${RELEASES.toLocaleString('en-GB')} releases, ${(file.byteLength / MEGABYTE).toFixed(1)} MB`,
   );
   baseline(file); // warm up the schema compilation and the JIT
-  const baselineMs = Math.min(baseline(file), baseline(file), baseline(file));
+  const baselineMs = Math.min(...Array.from({ length: RUNS }, () => baseline(file)));
   console.log(
     `  baseline (parse and validate, no storing): ${perSecond(baselineMs)} releases/s (${baselineMs.toFixed(0)} ms)`,
   );
   for (const kind of KINDS) {
-    const importMs = await withDatabase(kind, async (database) => {
-      const started = performance.now();
-      const result = await importOcds(
-        database,
-        file,
-        { userId: null },
-        { fileName: 'bench.json', maxBytes: 100 * MEGABYTE },
-      );
-      const elapsed = performance.now() - started;
-      if (!result.ok || result.stored !== RELEASES)
-        throw new Error(`bench import failed: ${JSON.stringify(result).slice(0, 300)}`);
-      return elapsed;
-    });
+    const times: number[] = [];
+    for (let run = 0; run < RUNS; run++) times.push(await importOnce(kind, file));
+    const importMs = Math.min(...times);
     const ratio = baselineMs / importMs;
     const verdict = ratio >= TARGET_RATIO ? 'meets' : 'MISSES';
     console.log(
@@ -84,6 +77,22 @@ export async function benchOcdsImport(): Promise<void> {
         `${(ratio * 100).toFixed(0)}% of the baseline: ${verdict} the ${TARGET_RATIO * 100}% target`,
     );
   }
+}
+
+function importOnce(kind: string, file: Buffer): Promise<number> {
+  return withDatabase(kind, async (database) => {
+    const started = performance.now();
+    const result = await importOcds(
+      database,
+      file,
+      { userId: null },
+      { fileName: 'bench.json', maxBytes: 100 * MEGABYTE },
+    );
+    const elapsed = performance.now() - started;
+    if (!result.ok || result.stored !== RELEASES)
+      throw new Error(`bench import failed: ${JSON.stringify(result).slice(0, 300)}`);
+    return elapsed;
+  });
 }
 
 if (import.meta.main) await benchOcdsImport();

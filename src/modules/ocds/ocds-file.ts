@@ -5,9 +5,7 @@ export type Json = Record<string, unknown>;
 export type Release = Json & { ocid: string; id: string; date?: unknown };
 /** The package's own details, kept with each release it brought. */
 export type PackageMetadata = Json;
-export type OcdsFile =
-  /** `text` is the whole file, decoded. */
-  { ok: true; releases: Release[]; metadata: PackageMetadata; text: string } | { ok: false; problems: string[] };
+export type OcdsFile = { ok: true; releases: Release[]; metadata: PackageMetadata } | { ok: false; problems: string[] };
 
 export const MEGABYTE = 1024 * 1024;
 const PACKAGE_FIELDS = ['uri', 'publishedDate', 'publisher', 'license', 'publicationPolicy', 'version', 'extensions'];
@@ -47,7 +45,7 @@ export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
   if (found.releases.length === 0) return refuse('The file has no releases');
   const problems = identityProblems(found.releases);
   if (problems.length > 0) return refuse(...problems);
-  return { ok: true, releases: found.releases as Release[], metadata: found.metadata, text };
+  return { ok: true, releases: found.releases as Release[], metadata: found.metadata };
 }
 
 /** True when a string, object or array is still open at the end of the text: the file stopped part way. */
@@ -111,36 +109,43 @@ function identityProblems(releases: unknown[]): string[] {
 }
 
 /**
- * The text of each release as the file has it, for a release package or a bare list of releases, found in one
- * pass over the text: storing these needs no second serialisation. Undefined for any other shape, or when the
- * count differs from `count` (the parsed releases), so that the caller serialises the parsed releases instead.
+ * The bytes of each release as the file has them, for a release package or a bare list of releases, found in one
+ * pass (views of the file, not copies): storing these needs no second serialisation. JSON's structure is all in
+ * ASCII, which never occurs inside a longer UTF-8 character, so the bytes can be read directly. Undefined for any
+ * other shape, or when the count differs from `count` (the parsed releases): the caller then serialises those.
  */
-export function releaseTexts(text: string, count: number): string[] | undefined {
-  const rootIsList = /^\s*\[/.test(text);
+export function releaseBytes(input: Buffer, count: number): Buffer[] | undefined {
+  let first = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? 3 : 0; // a byte order mark
+  while (first < input.length && isSpace(input[first] as number)) first++;
+  const rootIsList = input[first] === 91;
   const listDepth = rootIsList ? 1 : 2; // depth inside the list of releases
-  let texts: string[] = [];
+  let found: Buffer[] = [];
   let depth = 0;
   let inList = rootIsList;
-  let key = ''; // the last key read at the top of the package
+  let releasesKey = false; // whether the last key read at the top of the package is "releases"
   let start = -1;
-  for (let index = 0; index < text.length; index++) {
-    const char = text.charCodeAt(index);
-    if (char === 34) {
+  for (let index = first; index < input.length; index++) {
+    const byte = input[index];
+    if (byte === 34) {
       const begin = index;
-      for (index++; text.charCodeAt(index) !== 34; index++) if (text.charCodeAt(index) === 92) index++;
-      if (depth === 1 && !rootIsList) key = text.slice(begin, index + 1);
-    } else if (char === 123 || char === 91) {
-      if (!rootIsList && depth === 1 && char === 91 && key === '"releases"') {
-        inList = true;
-        texts = []; // a repeated key: the last one counts, as in JSON.parse
+      for (index++; input[index] !== 34; index++) if (input[index] === 92) index++;
+      if (depth === 1 && !rootIsList) {
+        releasesKey = index - begin === 9 && input.toString('latin1', begin + 1, index) === 'releases';
       }
-      if (inList && depth === listDepth && char === 123) start = index;
+    } else if (byte === 123 || byte === 91) {
+      if (!rootIsList && depth === 1 && byte === 91 && releasesKey) {
+        inList = true;
+        found = []; // a repeated key: the last one counts, as in JSON.parse
+      }
+      if (inList && depth === listDepth && byte === 123) start = index;
       depth++;
-    } else if (char === 125 || char === 93) {
+    } else if (byte === 125 || byte === 93) {
       depth--;
-      if (inList && depth === listDepth && char === 125) texts.push(text.slice(start, index + 1));
+      if (inList && depth === listDepth && byte === 125) found.push(input.subarray(start, index + 1));
       if (inList && depth === listDepth - 1) inList = false;
     }
   }
-  return texts.length === count ? texts : undefined;
+  return found.length === count ? found : undefined;
 }
+
+const isSpace = (byte: number) => byte === 32 || byte === 9 || byte === 10 || byte === 13;

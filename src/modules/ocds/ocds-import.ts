@@ -1,7 +1,7 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
 import type { AuditEntry } from '../../platform/audit.ts';
 import { compileRecord } from './ocds-compile.ts';
-import { type Json, type Release, readOcdsFile, releaseTexts } from './ocds-file.ts';
+import { type Json, type Release, readOcdsFile, releaseBytes } from './ocds-file.ts';
 import { partiesOf, storeParties } from './ocds-parties.ts';
 import { releaseProblems } from './ocds-validate.ts';
 
@@ -37,8 +37,11 @@ export async function importOcds(
   const file = readOcdsFile(input, maxBytes);
   if (!file.ok) return { ok: false, fileName, problems: file.problems };
   const { releases, metadata } = file;
-  // Each release is stored as its text in the file, which JSON.parse has just checked, else serialised again.
-  const texts = releaseTexts(file.text, releases.length);
+  // Each release is stored as it was written in the file, which JSON.parse has just checked, else serialised
+  // again. PostgreSQL is given the bytes themselves (as a binary parameter, which for json is its text); PGlite
+  // takes parameters as text.
+  const bytes = releaseBytes(input, releases.length);
+  const asText = database.kind === 'pglite';
 
   return database.transaction(async (tx) => {
     const queue = new StatementQueue(tx);
@@ -50,14 +53,15 @@ export async function importOcds(
     const packageJson = JSON.stringify(metadata);
     for (let start = 0; start < releases.length; start += CHUNK) {
       const sound: Release[] = [];
-      const soundTexts: string[] = [];
+      const soundTexts: (string | Buffer)[] = [];
       for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
         const release = releases[index] as Release;
         const reasons = releaseProblems(release);
         if (reasons.length > 0) rejected.push({ release: release.id, reasons });
         else {
           sound.push(release);
-          soundTexts.push(texts?.[index] ?? JSON.stringify(release));
+          const written = bytes?.[index];
+          soundTexts.push(written === undefined ? JSON.stringify(release) : asText ? written.toString() : written);
         }
       }
       valid.push(...sound);
@@ -178,7 +182,7 @@ async function knownOcids(tx: SqlRunner, releases: Release[]): Promise<Set<strin
 async function insertReleases(
   tx: SqlRunner,
   releases: Release[],
-  texts: string[],
+  texts: (string | Buffer)[],
   packageJson: string,
 ): Promise<string[]> {
   const params: unknown[] = [packageJson];
