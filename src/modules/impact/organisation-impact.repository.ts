@@ -156,26 +156,27 @@ export type Neighbour = { outcomeCode: string; id: string; name: string; kind: O
 
 /**
  * For each outcome the organisation declares, other organisations that deliver the same outcome in at least one
- * of the same districts: up to `perOutcome` each, those sharing most districts first, with how many there are.
+ * of the same districts: up to `perOutcome` each, core impact first, with how many there are. The few shown are
+ * chosen from organisation_outcomes alone (a popular outcome has thousands of deliverers at scale), and only
+ * they are joined to their names and their districts in common.
  */
 export const neighboursOf = (runner: SqlRunner, organisationId: string, perOutcome: number) =>
   runner.query<Neighbour & { total: number }>(
-    `SELECT mine.outcome_code AS "outcomeCode", near.id, near.name, near.kind, near.shared, near.total
+    `SELECT mine.outcome_code AS "outcomeCode", org.id, org.name, near.kind,
+            ARRAY(SELECT unnest(near.districts) INTERSECT SELECT unnest(mine.districts) ORDER BY 1) AS shared,
+            near.total
        FROM organisation_outcomes mine
        CROSS JOIN LATERAL (
-         SELECT org.id, org.name, other.kind,
-                ARRAY(SELECT unnest(other.districts) INTERSECT SELECT unnest(mine.districts) ORDER BY 1) AS shared,
-                count(*) OVER ()::int AS total
+         SELECT other.organisation_id, other.kind, other.districts, count(*) OVER ()::int AS total
            FROM organisation_outcomes other
-           JOIN organisations org ON org.id = other.organisation_id
           WHERE other.outcome_code = mine.outcome_code
             AND other.organisation_id <> mine.organisation_id
             AND other.districts && mine.districts
-          ORDER BY cardinality(ARRAY(SELECT unnest(other.districts) INTERSECT SELECT unnest(mine.districts))) DESC,
-                   other.kind, org.name, org.id
+          ORDER BY other.kind, other.organisation_id
           LIMIT $2) near
+       JOIN organisations org ON org.id = near.organisation_id
       WHERE mine.organisation_id = $1
-      ORDER BY mine.outcome_code, cardinality(near.shared) DESC, near.kind, near.name`,
+      ORDER BY mine.outcome_code, near.kind, org.name`,
     [organisationId, perOutcome],
   );
 
