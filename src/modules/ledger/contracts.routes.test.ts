@@ -263,3 +263,35 @@ test('putting an awarded opportunity under contract makes one contract per award
   const list = await (await agentFor(deliverer.id)).get('/contracts');
   assert.match(list.body, /Carers’ breaks in Dover/);
 });
+
+test('a commitment is corrected through its page: a reason is required, and the old one stays marked as corrected', async () => {
+  const { contract, buyer, deliverer, framework } = await buildContractSetup(context.database);
+  const officer = await agentFor(buyer.officer.id);
+  const contractPath = `/contracts/${contract.id}`;
+  const fields = { measureId: framework.measures.trainingWeeks, targetQuantity: '30', reportingPeriod: 'year' };
+  await officer.post(`${contractPath}/commitments`, fields, { from: contractPath });
+  const [commitment] = await context.database.query<{ id: string }>(
+    'SELECT id FROM social_value_commitments WHERE contract_id = $1',
+    [contract.id],
+  );
+  const correctPath = `${contractPath}/commitments/${commitment?.id}/correct`;
+  const form = await officer.get(correctPath);
+  assert.equal(form.statusCode, 200);
+  assert.match(form.body, /name="targetQuantity"[^>]*value="30"/);
+  assert.equal((await (await agentFor(deliverer.id)).get(correctPath)).statusCode, 404);
+  const noReason = await officer.post(correctPath, { ...fields, targetQuantity: '35' }, { from: correctPath });
+  assert.equal(noReason.statusCode, 400);
+  assert.match(noReason.body, /Say why the commitment is corrected/);
+  assert.match(noReason.body, /value="35"/);
+  const corrected = await officer.post(
+    correctPath,
+    { ...fields, targetQuantity: '35', reason: 'Agreed at the first review.' },
+    { from: correctPath },
+  );
+  assert.equal(corrected.statusCode, 303);
+  const page = await officer.get(contractPath);
+  assert.match(page.body, /Corrected/);
+  assert.match(page.body, /35 weeks/);
+  assert.match(page.body, /Commitment corrected: “Agreed at the first review.”/);
+  assert.equal((await officer.get(correctPath)).statusCode, 404, 'a replaced commitment cannot be corrected again');
+});
