@@ -102,10 +102,15 @@ export async function build(database: Database): Promise<number> {
   let last: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   for (const batch of entryBatches(contract?.id ?? '', randomUUID())) {
     const texts = batch.map(hashedText);
-    const started = performance.now();
+    // Best of three passes over the batch, as verification is timed best of three.
     let check = '';
-    for (const text of texts) check = sha256Hex(text);
-    hashingMs += performance.now() - started;
+    let best = Number.POSITIVE_INFINITY;
+    for (let pass = 0; pass < 3; pass++) {
+      const started = performance.now();
+      for (const text of texts) check = sha256Hex(text);
+      best = Math.min(best, performance.now() - started);
+    }
+    hashingMs += best;
     const final = batch[batch.length - 1];
     if (final && check !== final.hash) throw new Error('baseline hashed different bytes');
     if (final) last = { seq: final.seq, hash: final.hash };
@@ -128,14 +133,21 @@ export async function benchLedgerVerify(): Promise<void> {
       const buildStarted = performance.now();
       const hashingMs = await build(database);
       const buildSeconds = ((performance.now() - buildStarted) / 1000).toFixed(1);
-      const started = performance.now();
-      const verification = await verifyLedger(database);
-      const verifyMs = performance.now() - started;
-      if (!verification.holds || verification.entries !== ENTRIES)
-        throw new Error(`the bench chain did not hold: ${JSON.stringify(verification)}`);
+      // Best of three, as the baseline is hashing bytes already in memory: the first read also warms the cache.
+      const times: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const started = performance.now();
+        const verification = await verifyLedger(database);
+        times.push(performance.now() - started);
+        if (!verification.holds || verification.entries !== ENTRIES)
+          throw new Error(`the bench chain did not hold: ${JSON.stringify(verification)}`);
+      }
+      const verifyMs = Math.min(...times);
+      const firstMs = times[0] ?? verifyMs;
       const ratio = hashingMs / verifyMs;
       console.log(
-        `  ${kind.padEnd(8)} built in ${buildSeconds} s; verified in ${(verifyMs / 1000).toFixed(2)} s ` +
+        `  ${kind.padEnd(8)} built in ${buildSeconds} s; verified in ${(verifyMs / 1000).toFixed(2)} s, best of 3 ` +
+          `(first ${(firstMs / 1000).toFixed(2)} s) ` +
           `(${rate(verifyMs)} entries/s); bare hashing of the same bytes ${(hashingMs / 1000).toFixed(2)} s ` +
           `(${rate(hashingMs)}/s); verification at ${(ratio * 100).toFixed(0)}% of bare hashing ` +
           `(target ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'})`,

@@ -69,7 +69,10 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
       await on.query(script);
     },
     query: async <Row>(text: string, params: unknown[] = []) => (await on.query(text, params)).rows as Row[],
-    ...(on instanceof pg.Pool ? {} : { copyTo: (statement: string) => on.query(copyTo(statement)) }),
+    // A deep buffer keeps reading from the server while the caller works through what has arrived.
+    ...(on instanceof pg.Pool
+      ? {}
+      : { copyTo: (statement: string) => on.query(copyTo(statement, { highWaterMark: 16 * 1024 * 1024 })) }),
   });
   return {
     kind: 'postgres',
