@@ -45,81 +45,88 @@ export async function importOcds(
 
   return database.transaction(async (tx) => {
     const queue = new StatementQueue(tx);
-    // Processes already stored are compiled from the database; new ones from the file, without reading back.
-    const known = held(knownOcids(queue.runner, releases));
-    const valid: Release[] = [];
-    const rejected: RejectedRelease[] = [];
-    const batches: Promise<string[]>[] = [];
-    const packageJson = JSON.stringify(metadata);
-    for (let start = 0; start < releases.length; start += CHUNK) {
-      const sound: Release[] = [];
-      const soundTexts: (string | Buffer)[] = [];
-      for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
-        const release = releases[index] as Release;
-        const reasons = releaseProblems(release);
-        if (reasons.length > 0) rejected.push({ release: release.id, reasons });
-        else {
-          sound.push(release);
-          const written = bytes?.[index];
-          soundTexts.push(written === undefined ? JSON.stringify(release) : asText ? written.toString() : written);
+    // Nothing may reach the connection after the transaction ends, whether it ends well or not.
+    try {
+      // Processes already stored are compiled from the database; new ones from the file, without reading back.
+      const known = held(knownOcids(queue.runner, releases));
+      const valid: Release[] = [];
+      const rejected: RejectedRelease[] = [];
+      const batches: Promise<string[]>[] = [];
+      const packageJson = JSON.stringify(metadata);
+      for (let start = 0; start < releases.length; start += CHUNK) {
+        const sound: Release[] = [];
+        const soundTexts: (string | Buffer)[] = [];
+        for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
+          const release = releases[index] as Release;
+          const reasons = releaseProblems(release);
+          if (reasons.length > 0) rejected.push({ release: release.id, reasons });
+          else {
+            sound.push(release);
+            const written = bytes?.[index];
+            soundTexts.push(written === undefined ? JSON.stringify(release) : asText ? written.toString() : written);
+          }
         }
+        valid.push(...sound);
+        if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, soundTexts, packageJson)));
+        await nextTurn();
       }
-      valid.push(...sound);
-      if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, soundTexts, packageJson)));
-      await nextTurn();
-    }
 
-    const knownSet = await known;
-    const fresh = new Map<string, Release[]>();
-    for (const release of valid) {
-      if (knownSet.has(release.ocid)) continue;
-      const list = fresh.get(release.ocid);
-      if (list) list.push(release);
-      else fresh.set(release.ocid, [release]);
-    }
-    const freshList = [...fresh];
-    for (let start = 0; start < freshList.length; start += CHUNK) {
-      held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK)));
-      await nextTurn();
-    }
+      const knownSet = await known;
+      const fresh = new Map<string, Release[]>();
+      for (const release of valid) {
+        if (knownSet.has(release.ocid)) continue;
+        const list = fresh.get(release.ocid);
+        if (list) list.push(release);
+        else fresh.set(release.ocid, [release]);
+      }
+      const freshList = [...fresh];
+      const recordWrites: Promise<void>[] = [];
+      for (let start = 0; start < freshList.length; start += CHUNK) {
+        recordWrites.push(held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK))));
+        await nextTurn();
+      }
 
-    const inserted = new Set<string>();
-    for (const batch of batches) for (const stored of await batch) inserted.add(stored);
-    await queue.drain();
-    const touched = new Set<string>();
-    for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
-    // A new process whose releases were not all stored by this import (another one stored some first) is
-    // compiled again from what the database holds, like a process that was already known.
-    const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
-    for (const [ocid, list] of fresh) {
-      if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
-    }
-    for (let start = 0; start < fromDatabase.length; start += CHUNK) {
-      const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
-      await storeRecords(tx, [...stored]);
-    }
-    await recordAuditSql(tx, {
-      actorUserId: actor.userId,
-      action: 'ocds.imported',
-      subjectType: 'ocds_release',
-      details: {
+      const inserted = new Set<string>();
+      for (const batch of batches) for (const stored of await batch) inserted.add(stored);
+      await queue.drain();
+      await allOrFirstFailure(recordWrites); // a failure while compiling, before any statement was sent
+      const touched = new Set<string>();
+      for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
+      // A new process whose releases were not all stored by this import (another one stored some first) is
+      // compiled again from what the database holds, like a process that was already known.
+      const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
+      for (const [ocid, list] of fresh) {
+        if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
+      }
+      for (let start = 0; start < fromDatabase.length; start += CHUNK) {
+        const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
+        await storeRecords(tx, [...stored]);
+      }
+      await recordAuditSql(tx, {
+        actorUserId: actor.userId,
+        action: 'ocds.imported',
+        subjectType: 'ocds_release',
+        details: {
+          fileName,
+          releases: releases.length,
+          stored: inserted.size,
+          rejected: rejected.length,
+          records: touched.size,
+        },
+        ip: actor.ip ?? null,
+      });
+      return {
+        ok: true,
         fileName,
         releases: releases.length,
         stored: inserted.size,
-        rejected: rejected.length,
+        alreadyStored: valid.length - inserted.size,
         records: touched.size,
-      },
-      ip: actor.ip ?? null,
-    });
-    return {
-      ok: true,
-      fileName,
-      releases: releases.length,
-      stored: inserted.size,
-      alreadyStored: valid.length - inserted.size,
-      records: touched.size,
-      rejected,
-    };
+        rejected,
+      };
+    } finally {
+      await queue.close();
+    }
   });
 }
 
@@ -138,13 +145,22 @@ class StatementQueue {
     exec: (script) => this.#send(() => this.#tx.exec(script)),
     query: <Row>(text: string, params?: unknown[]) => this.#send(() => this.#tx.query<Row>(text, params)),
   };
+  #closed = false;
   #send<T>(statement: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(statement);
+    const result = this.#tail.then(() => {
+      if (this.#closed) throw new Error('The import ended before this statement was sent');
+      return statement();
+    });
     this.#tail = held(result);
     return result;
   }
   async drain(): Promise<void> {
     await this.#tail;
+  }
+  /** Sends nothing more, and waits for the statement the server may still be running. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#tail.catch(() => {});
   }
 }
 
