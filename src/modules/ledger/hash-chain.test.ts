@@ -9,6 +9,7 @@ import {
   GENESIS_HASH,
   hashedText,
   hashedTextFromStored,
+  isoFromPostgres,
   type StoredEntry,
 } from './hash-chain.ts';
 
@@ -147,10 +148,16 @@ test('the text rebuilt from stored columns is the text hashed when appending', (
       };
       const rebuilt = hashedTextFromStored({
         ...content,
-        recordedAtMs: Date.parse(content.recordedAt),
         bodyJson: JSON.stringify(body),
       });
       assert.equal(rebuilt, hashedText(content), body);
     }
   }
+});
+
+test('times from PostgreSQL are read as Date.toISOString writes them; finer digits are kept, so they do not match', () => {
+  assert.equal(isoFromPostgres('2026-04-01 09:30:00+00'), '2026-04-01T09:30:00.000Z');
+  assert.equal(isoFromPostgres('2026-04-01 09:30:00.12+00'), '2026-04-01T09:30:00.120Z');
+  assert.equal(isoFromPostgres('2026-04-01 09:30:00.123+00'), new Date('2026-04-01T09:30:00.123Z').toISOString());
+  assert.equal(isoFromPostgres('2026-04-01 09:30:00.123001+00'), '2026-04-01T09:30:00.123001Z');
 });

@@ -62,7 +62,7 @@ export function hashedText(entry: EntryContent): string {
 
 /**
  * hashedText, built from columns as verification reads them back: the body already written as a JSON string (by
- * the database's to_json, which escapes exactly as JSON.stringify does) and the time as milliseconds. Ids are uuids,
+ * the database's to_json, which escapes exactly as JSON.stringify does). Ids are uuids,
  * whose characters need no escaping. Building the text this way saves decoding and re-encoding every body.
  */
 export function hashedTextFromStored(entry: {
@@ -73,16 +73,27 @@ export function hashedTextFromStored(entry: {
   subjectId: string | null;
   correctsId: string | null;
   actorUserId: string | null;
-  recordedAtMs: number;
+  /** As isoFromPostgres gives it. */
+  recordedAt: string;
   bodyJson: string;
   previousHash: string;
 }): string {
   const uuid = (value: string | null) => (value === null ? 'null' : `"${value}"`);
   return (
     `[${entry.seq},"${entry.id}","${entry.contractId}",${JSON.stringify(entry.kind)},${uuid(entry.subjectId)},` +
-    `${uuid(entry.correctsId)},${uuid(entry.actorUserId)},"${new Date(entry.recordedAtMs).toISOString()}",` +
+    `${uuid(entry.correctsId)},${uuid(entry.actorUserId)},"${entry.recordedAt}",` +
     `${entry.bodyJson},${JSON.stringify(entry.previousHash)}]`
   );
+}
+
+/**
+ * A timestamptz as PostgreSQL writes it with TimeZone UTC and DateStyle ISO ("2026-04-01 09:30:00.12+00"), written
+ * as Date.toISOString writes it ("2026-04-01T09:30:00.120Z"). The service only ever stores whole milliseconds: a
+ * time with finer digits keeps them, so its text differs from the one hashed and the entry shows as changed.
+ */
+export function isoFromPostgres(text: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?\+00$/.exec(text);
+  return match ? `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0')}Z` : text;
 }
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');

@@ -5,6 +5,7 @@ import {
   GENESIS_HASH,
   hashedText,
   hashedTextFromStored,
+  isoFromPostgres,
   type LinkedEntry,
 } from './hash-chain.ts';
 
@@ -21,12 +22,12 @@ const FIELD = '\u001f';
 /**
  * One batch of the chain as one text: entries separated by RS, their columns by US, the body as a JSON string
  * (to_json never leaves a control character such as RS or US unescaped, and escapes as JSON.stringify does) and
- * recorded_at as milliseconds. One value per batch spares the driver a row per entry, and the few functions per
+ * recorded_at in UTC. One value per batch spares the driver a row per entry, and the few functions per
  * row keep the database's share small. A null id is written as nothing: a uuid is never empty.
  */
 export const BATCH_SQL = `SELECT string_agg(concat_ws(chr(31), seq, id, contract_id, kind, coalesce(subject_id::text, ''),
     coalesce(corrects_id::text, ''), coalesce(actor_user_id::text, ''),
-    floor(extract(epoch FROM recorded_at) * 1000)::bigint, previous_hash, hash, to_json(body)::text),
+    recorded_at, previous_hash, hash, to_json(body)::text),
     chr(30) ORDER BY seq) AS batch
   FROM (SELECT * FROM social_value_ledger WHERE seq > $1 ORDER BY seq LIMIT $2) AS page`;
 
@@ -44,7 +45,7 @@ function linkedEntries(batch: string): Batch {
       subject,
       corrects,
       actor,
-      ms = '',
+      recordedAt = '',
       previousHash = '',
       hash = '',
       bodyJson = '',
@@ -58,7 +59,7 @@ function linkedEntries(batch: string): Batch {
       subjectId: orNull(subject),
       correctsId: orNull(corrects),
       actorUserId: orNull(actor),
-      recordedAtMs: Number(ms),
+      recordedAt: isoFromPostgres(recordedAt),
       bodyJson,
       previousHash,
     });
@@ -75,6 +76,8 @@ function linkedEntries(batch: string): Batch {
 export async function verifyLedger(database: Database, { batchSize = 20_000 } = {}): Promise<Verification> {
   return database.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    // Times written the one way isoFromPostgres reads them, whatever the server's settings.
+    await tx.exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'");
     const chain = await checkChain(tx, batchSize);
     if ('problem' in chain) return { holds: false, entries: chain.entries, problem: chain.problem };
     const headProblem = await checkHead(tx, chain.entries, chain.lastHash);
@@ -140,7 +143,7 @@ async function* copiedBatches(
   for (;;) {
     const stream = copy(
       `COPY (SELECT seq, id, contract_id, kind, subject_id, corrects_id, actor_user_id,
-               floor(extract(epoch FROM recorded_at) * 1000)::bigint, body, previous_hash, hash
+               recorded_at, body, previous_hash, hash
              FROM social_value_ledger WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${batchSize}) TO STDOUT`,
     );
     let rest: Buffer = Buffer.alloc(0);
@@ -179,8 +182,19 @@ const copyValue = (field: string | undefined) => {
 
 function copiedEntry(line: string): Batch[number] {
   const fields = line.split('\t');
-  const [seq = '0', id = '', contractId = '', kind, subject, corrects, actor, ms = '', body, previousHash, hash] =
-    fields;
+  const [
+    seq = '0',
+    id = '',
+    contractId = '',
+    kind,
+    subject,
+    corrects,
+    actor,
+    recordedAt = '',
+    body,
+    previousHash,
+    hash,
+  ] = fields;
   if (fields.length !== 11) return { seq: Number(seq), id, malformed: true };
   const content = {
     seq: Number(seq),
@@ -190,7 +204,7 @@ function copiedEntry(line: string): Batch[number] {
     subjectId: copyValue(subject),
     correctsId: copyValue(corrects),
     actorUserId: copyValue(actor),
-    recordedAt: new Date(Number(ms)).toISOString(),
+    recordedAt: isoFromPostgres(recordedAt),
     body: copyValue(body) ?? '',
     previousHash: copyValue(previousHash) ?? '',
   };

@@ -129,6 +129,21 @@ test('an edited body is caught and named', async () => {
   assert.equal((await cli()).code, 0, 'putting it back makes the chain hold again');
 });
 
+test('a time moved by a microsecond is caught', async () => {
+  const shift = (sign: string) =>
+    behindTheBack((tx) =>
+      tx.exec(
+        `UPDATE social_value_ledger SET recorded_at = recorded_at ${sign} interval '1 microsecond' WHERE seq = 3`,
+      ),
+    );
+  await shift('+');
+  const verification = await withDatabase((database) => verifyLedger(database));
+  assert.ok(!verification.holds && verification.problem.problem === 'changed' && verification.problem.seq === 3);
+  assert.equal((await cli()).code, 1);
+  await shift('-');
+  assert.equal((await cli()).code, 0);
+});
+
 test('a deleted entry is caught as a gap', async () => {
   let row: Record<string, unknown> = {};
   await behindTheBack(async (tx) => {
