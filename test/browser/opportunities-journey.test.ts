@@ -103,10 +103,11 @@ test('an opportunity in two lots reaches the organisation it fits, with reasons 
   await officerPage.getByRole('button', { name: 'Save as draft' }).click();
   await expectAccessible(officerPage, 'draft opportunity');
 
-  for (const [title, value] of [
+  const twoLots: [string, string][] = [
     ['Sittingbourne', '35,000'],
     ['Faversham', '25,000'],
-  ]) {
+  ];
+  for (const [title, value] of twoLots) {
     await officerPage.getByLabel('Lot title').fill(title);
     await officerPage.getByLabel('Lot value (optional)').fill(value);
     await officerPage.getByRole('button', { name: 'Add lot' }).click();
