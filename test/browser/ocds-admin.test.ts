@@ -65,6 +65,7 @@ test('a hub admin uploads OCDS releases, sees the report and the error summary, 
   await page.getByRole('link', { name: 'Match the rest by hand' }).click();
   await page.getByRole('heading', { name: 'Match OCDS parties to organisations' }).waitFor();
   await expectAccessible(page, 'unmatched OCDS parties');
-  assert.match((await page.locator('main').textContent()) ?? '', /unmatched part/);
+  // The directory is empty, so every buyer and supplier in the three releases waits to be matched by hand.
+  assert.ok((await page.locator('.govuk-table__body .govuk-table__row').count()) > 0);
   await context.close();
 });
