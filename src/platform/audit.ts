@@ -1,5 +1,5 @@
 import { desc, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.ts';
+import type { Executor, SqlRunner } from '../db/client.ts';
 import { auditLog } from '../db/schema.ts';
 
 export type AuditEntry = {
@@ -21,6 +21,25 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
     details: entry.details ?? {},
     ip: entry.ip ?? null,
   });
+}
+
+/**
+ * recordAudit on a plain SQL connection, for writes made with SQL rather than Drizzle (imports, bulk changes),
+ * in the same transaction as the write.
+ */
+export async function recordAuditSql(runner: SqlRunner, entry: AuditEntry): Promise<void> {
+  await runner.query(
+    `INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, details, ip)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+    [
+      entry.actorUserId,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId ?? null,
+      JSON.stringify(entry.details ?? {}),
+      entry.ip ?? null,
+    ],
+  );
 }
 
 export async function listAudit(executor: Executor, { limit, offset }: { limit: number; offset: number }) {

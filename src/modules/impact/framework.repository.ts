@@ -1,5 +1,4 @@
 import type { SqlRunner } from '../../db/client.ts';
-import type { AuditEntry } from '../../platform/audit.ts';
 import type { FrameworkDocument } from './framework.schema.ts';
 
 // All of the framework's SQL. Versions are only ever inserted: there is no update or delete here, and the
@@ -180,19 +179,4 @@ export async function insertVersion(
     [version.id, JSON.stringify(measures)],
   );
   return version;
-}
-
-export async function insertAudit(tx: SqlRunner, entry: AuditEntry): Promise<void> {
-  await tx.query(
-    `INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, details, ip)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
-    [
-      entry.actorUserId,
-      entry.action,
-      entry.subjectType,
-      entry.subjectId ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.ip ?? null,
-    ],
-  );
 }

@@ -1,10 +1,10 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
+import { recordAuditSql } from '../../platform/audit.ts';
 import {
   allVersions,
   type FrameworkTree,
   type FrameworkVersion,
   findVersion,
-  insertAudit,
   insertVersion,
   latestVersion,
   treeOf,
@@ -95,7 +95,7 @@ export async function importFramework(
   };
   const version = await database.transaction(async (tx) => {
     const written = await insertVersion(tx, framework, actor.userId);
-    await insertAudit(tx, {
+    await recordAuditSql(tx, {
       actorUserId: actor.userId,
       action: 'impact_framework.version_imported',
       subjectType: 'impact_framework_version',

@@ -180,18 +180,6 @@ export const neighboursOf = (runner: SqlRunner, organisationId: string, perOutco
     [organisationId, perOutcome],
   );
 
-/** The audit entry for a write, on the same connection as the write so that both are kept or neither. */
-export async function insertAudit(
-  runner: SqlRunner,
-  entry: { actorUserId: string; action: string; organisationId: string; details: object; ip: string },
-) {
-  await runner.query(
-    `INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, details, ip)
-     VALUES ($1, $2, 'organisation', $3, $4::jsonb, $5)`,
-    [entry.actorUserId, entry.action, entry.organisationId, JSON.stringify(entry.details), entry.ip],
-  );
-}
-
 /** The current framework's version number, or undefined when no framework has been loaded. */
 export async function currentVersion(runner: SqlRunner): Promise<number | undefined> {
   const [row] = await runner.query<{ version: number }>(

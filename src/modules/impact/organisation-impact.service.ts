@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
+import { recordAuditSql } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { presentDeclarations, presentNeighbours, presentResults } from './organisation-impact.presenter.ts';
 import * as repository from './organisation-impact.repository.ts';
@@ -62,10 +63,11 @@ export function organisationImpactService({ database }: { database: Database }) 
         await repository.replaceDeclarations(tx, organisationId, declarations);
         const brief = (list: repository.Declaration[]) =>
           list.map(({ outcomeCode, kind, districts }) => ({ outcomeCode, kind, districts }));
-        await repository.insertAudit(tx, {
+        await recordAuditSql(tx, {
           actorUserId: actor.userId,
           action: 'organisation.outcomes.update',
-          organisationId,
+          subjectType: 'organisation',
+          subjectId: organisationId,
           details: { before: brief(before), after: brief(declarations) },
           ip: actor.ip,
         });
@@ -80,10 +82,11 @@ export function organisationImpactService({ database }: { database: Database }) 
       if (!measure) throw new ImpactRuleError('Choose a measure of the current impact framework');
       return database.transaction(async (tx) => {
         const row = await repository.upsertResult(tx, organisationId, input, actor.userId);
-        await repository.insertAudit(tx, {
+        await recordAuditSql(tx, {
           actorUserId: actor.userId,
           action: row.created ? 'organisation.impact_result.create' : 'organisation.impact_result.update',
-          organisationId,
+          subjectType: 'organisation',
+          subjectId: organisationId,
           details: { resultId: row.id, measureCode: measure.code, year: input.year, quantity: input.quantity },
           ip: actor.ip,
         });
@@ -96,10 +99,11 @@ export function organisationImpactService({ database }: { database: Database }) 
       await database.transaction(async (tx) => {
         const row = await repository.deleteResult(tx, organisationId, resultId);
         if (!row) throw new HttpError(404, 'Page not found', 'There is no such result.');
-        await repository.insertAudit(tx, {
+        await recordAuditSql(tx, {
           actorUserId: actor.userId,
           action: 'organisation.impact_result.remove',
-          organisationId,
+          subjectType: 'organisation',
+          subjectId: organisationId,
           details: { resultId, measureId: row.measureId, year: row.year },
           ip: actor.ip,
         });

@@ -1,5 +1,5 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
-import type { AuditEntry } from '../../platform/audit.ts';
+import { recordAuditSql } from '../../platform/audit.ts';
 import { compileRecord } from './ocds-compile.ts';
 import { type Json, type Release, readOcdsFile, releaseBytes } from './ocds-file.ts';
 import { partiesOf, storeParties } from './ocds-parties.ts';
@@ -256,21 +256,6 @@ async function storeRecords(tx: SqlRunner, processes: [string, Json[]][]): Promi
     ),
     storeParties(tx, parties),
   ]);
-}
-
-/** recordAudit's row, written on the import's own connection so that it is kept only if the import is. */
-export async function recordAuditSql(tx: SqlRunner, entry: AuditEntry): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, details, ip) VALUES ($1, $2, $3, $4, $5::jsonb, $6)',
-    [
-      entry.actorUserId,
-      entry.action,
-      entry.subjectType,
-      entry.subjectId ?? null,
-      JSON.stringify(entry.details ?? {}),
-      entry.ip ?? null,
-    ],
-  );
 }
 
 /** One line for a flash message or the command line. */

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.ts';
+import { recordAuditSql } from '../../platform/audit.ts';
 import type { Json } from './ocds-file.ts';
-import { recordAuditSql } from './ocds-import.ts';
 
 export type UnmatchedParty = {
   ocid: string;
