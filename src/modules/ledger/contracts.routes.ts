@@ -4,7 +4,7 @@ import { HttpError } from '../../platform/errors.ts';
 import { setFlash } from '../../platform/flash.ts';
 import { type FormErrors, formErrors, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
-import { contentDisposition } from '../opportunities/documents/document-types.ts';
+import { sendAttachment } from '../opportunities/documents/document-types.ts';
 import { contractActor, contractPage, resultPage } from './contracts.page.ts';
 import { RuleError } from './contracts.rules.ts';
 import { contractsService } from './contracts.service.ts';
@@ -198,12 +198,7 @@ export const contractsModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
     signedIn,
     async (request, reply) => {
       const file = await socialValue.evidenceFile(request.params.id, request.params.evidenceId, contractActor(request));
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-disposition', contentDisposition(file.fileName))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(file.content);
+      return sendAttachment(reply, file);
     },
   );
 };

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 // Which files buyers may attach. A file must be one of these by its name's extension *and* by its first bytes,
 // so a renamed program or web page is refused rather than served to suppliers under a trusted name.
 
@@ -81,4 +83,17 @@ export function formatSize(bytes: number): string {
 export function contentDisposition(fileName: string): string {
   const fallback = fileName.replace(/[^\x20-\x7e]|["\\/;%]/g, '_') || 'document';
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
+}
+
+/** Sends a stored file as a download that the browser never renders or caches: opportunity documents and evidence. */
+export function sendAttachment(
+  reply: FastifyReply,
+  file: { contentType: string; fileName: string; content: Buffer | Uint8Array },
+) {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', contentDisposition(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, no-store')
+    .send(file.content);
 }

@@ -11,7 +11,7 @@ import { actorFrom } from '../opportunities.routes.ts';
 import { RuleError } from '../opportunities.rules.ts';
 import { opportunitiesService } from '../opportunities.service.ts';
 import { showPage } from '../opportunities.show.ts';
-import { contentDisposition, MAX_DOCUMENT_BYTES } from './document-types.ts';
+import { MAX_DOCUMENT_BYTES, sendAttachment } from './document-types.ts';
 import { documentsService } from './documents.service.ts';
 
 type IdParams = { Params: { id: string } };
@@ -95,12 +95,7 @@ export const opportunityDocumentsModule: FastifyPluginAsync<ModuleOptions> = asy
     async (request, reply) => {
       const viewer = request.user ? { organisationIds: [...request.user.memberships.keys()] } : null;
       const document = await service.download(request.params.id, request.params.documentId, viewer);
-      return reply
-        .header('content-type', document.contentType)
-        .header('content-disposition', contentDisposition(document.fileName))
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(document.content);
+      return sendAttachment(reply, document);
     },
   );
 
