@@ -80,11 +80,12 @@ function peakGap(schedule: CashflowSchedule, member: CashflowMember) {
     receipts[paidOn] = (receipts[paidOn] ?? 0) + member.paymentPerPeriodPence - resultsPart;
     receipts[paidOn + pbrLagDays] = (receipts[paidOn + pbrLagDays] ?? 0) + resultsPart;
   }
+  const dailyCosts = spreadOverDays(cost, periodDays);
   let gap = 0;
   let peakGapPence = 0;
   let peakDay: number | null = null;
   for (let day = 1; day <= lastDay; day++) {
-    if (day <= periods * periodDays) gap += costOnDay(cost, periodDays, day);
+    if (day <= periods * periodDays) gap += dailyCosts[(day - 1) % periodDays] ?? 0;
     if (gap > peakGapPence) {
       peakGapPence = gap;
       peakDay = day;
@@ -96,10 +97,9 @@ function peakGap(schedule: CashflowSchedule, member: CashflowMember) {
 
 // A period's cost spread over its days in whole pence: each day pays what brings the running total to its due
 // proportion, so the days add up to the period's cost exactly.
-function costOnDay(costPerPeriod: number, periodDays: number, day: number): number {
-  const dayOfPeriod = ((day - 1) % periodDays) + 1;
-  const dueBy = (through: number) => Number((BigInt(costPerPeriod) * BigInt(through)) / BigInt(periodDays));
-  return dueBy(dayOfPeriod) - dueBy(dayOfPeriod - 1);
+function spreadOverDays(costPerPeriod: number, periodDays: number): number[] {
+  const dueBy = (day: number) => Number((BigInt(costPerPeriod) * BigInt(day)) / BigInt(periodDays));
+  return Array.from({ length: periodDays }, (_, index) => dueBy(index + 1) - dueBy(index));
 }
 
 /** A share of an amount in pence, to the nearest penny (halves up), without floating-point error. */

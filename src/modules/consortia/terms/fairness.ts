@@ -19,9 +19,10 @@ export const FAIRNESS_DEFAULTS: FairnessDefaults = {
   maxPaymentDays: {
     value: 30,
     rationale:
-      'Regulation 113 of the Public Contracts Regulations 2015 requires public bodies to pay valid invoices within ' +
-      '30 days, and every public contract to pass the same 30-day term down to subcontractors at every level of ' +
-      'the supply chain. A lead that takes longer is holding money its members have already spent on delivery.',
+      'Regulation 113 of the Public Contracts Regulations 2015 requires public bodies to pay valid, undisputed ' +
+      'invoices within 30 days, and every public contract to pass the same 30-day term down to subcontractors at ' +
+      'every level of the supply chain. The Procurement Act 2023 keeps it for contracts procured under the Act ' +
+      '(sections 68 and 73). A lead that takes longer is holding money its members have already spent on delivery.',
   },
   maxManagementFeeBasisPoints: {
     value: 15_00,
