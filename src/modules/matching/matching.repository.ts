@@ -9,8 +9,9 @@ import { valueReachSql } from './value-reach.ts';
 //   +2 when the opportunity is reserved for VCSEs, +1 when it is only marked suitable for them,
 //   per impact framework outcome the opportunity asks for: +3 when the organisation delivers it as core impact,
 //   +1 when it delivers it as value-adding impact.
-// Candidates must share a service (when the opportunity names any) and a district (when it names any): the GIN
-// indexes on both arrays find them, so the score is computed for thousands of rows, not the whole directory.
+// Candidates must share a service (when the opportunity names any) and a district (when it names any). Ranking
+// organisations for one opportunity reads their bit-mask match profiles (migration 0017), keyed by service, so the
+// score is computed for the candidates only, not the whole directory.
 
 export type Criteria = {
   services: string[];
@@ -59,43 +60,45 @@ export type OrganisationMatch = Match & { id: string; name: string; tier: number
 
 /**
  * The directory organisations that best fit an opportunity's criteria, best first. The opportunity is fixed, so
- * the same score is spelt out with its codes as parameters: one containment test per code, no subquery per row,
- * which keeps a broad opportunity (tens of thousands of candidates) cheap. Reasons are worked out for the top
- * rows only.
+ * its codes become bit masks once, and each candidate is scored with integer arithmetic on its match profile
+ * (migration 0017): only the profiles of the opportunity's services are read, each organisation once, on the
+ * first of those services it offers. Reasons are worked out for the top rows only.
  */
 export function rankOrganisations(runner: SqlRunner, criteria: Criteria, limit = 20) {
-  const params: unknown[] = [criteria.services, criteria.districts, criteria.valuePence, limit, criteria.outcomeCodes];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const count = (column: string, codes: string[]) =>
-    codes.length ? codes.map((code) => `(${column} @> ARRAY[${param(code)}::text])::int`).join(' + ') : '0';
   const reach = valueReachSql('o.tier');
   const valuePoints =
     criteria.valuePence === null
       ? '0'
       : `CASE WHEN o.tier IS NULL THEN 0 WHEN ${reach} IS NULL OR $3::bigint <= ${reach} THEN 2 ELSE -4 END`;
-  const districtPoints = criteria.districts.length ? `least(3, ${count('o.districts', criteria.districts)})` : '1';
-  // The candidate test against the parameters themselves, so that the planner can use the GIN indexes.
-  const where = ["o.sector = 'vcse'"];
-  if (criteria.services.length) where.push('o.services && $1::text[]');
-  if (criteria.districts.length) where.push('o.districts && $2::text[]');
+  const inCommon = (column: string, mask: string) => `bit_count((${column} & ${mask})::bit(64))`;
+  const districtPoints = criteria.districts.length ? `least(3, ${inCommon('o.districts', 'm.districts')})` : '1';
   const vcsePoints = criteria.reservedForVcse ? 2 : criteria.suitableForVcse ? 1 : 0;
   const outcomePoints = criteria.outcomeCodes.length
-    ? `3 * (${count('o.core_outcomes', criteria.outcomeCodes)}) + ${count('o.value_adding_outcomes', criteria.outcomeCodes)}`
+    ? '3 * bit_count(o.core_outcomes & m.outcomes) + bit_count(o.value_adding_outcomes & m.outcomes)'
     : '0';
+  const where = criteria.services.length
+    ? // An organisation offering several of the services is counted on the lowest of their bits only.
+      'o.service_bit = ANY(m.service_bits) AND (o.services & m.services & ((1::bigint << o.service_bit) - 1)) = 0'
+    : // No service asked for: every organisation, once, on the first of its profiles.
+      'o.service_bit >= -1 AND (o.service_bit = -1 OR (o.services & ((1::bigint << o.service_bit) - 1)) = 0)';
   return runner.query<OrganisationMatch>(
-    `WITH p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence),
+    `WITH m AS MATERIALIZED (
+       SELECT matching_bits('service', $1::text[]) AS service_bits, matching_mask('service', $1::text[]) AS services,
+              matching_mask('district', $2::text[]) AS districts, matching_outcome_mask($5::text[]) AS outcomes),
+     p AS (SELECT $1::text[] AS services, $2::text[] AS districts, $3::bigint AS value_pence),
      top AS (
-       SELECT o.id, 3 * (${count('o.services', criteria.services)}) + 2 * ${districtPoints} + ${valuePoints} + ${vcsePoints}
-              + ${outcomePoints} AS score
-         FROM organisations o
-        WHERE ${where.join(' AND ')}
-        ORDER BY score DESC, o.name, o.id
+       SELECT o.organisation_id AS id,
+              (3 * ${inCommon('o.services', 'm.services')} + 2 * ${districtPoints} + ${valuePoints} + ${vcsePoints}
+              + ${outcomePoints})::int AS score
+         FROM m, organisation_match_profiles o
+        WHERE ${where}${criteria.districts.length ? ' AND (o.districts & m.districts) <> 0' : ''}
+        ORDER BY score DESC, o.name, o.organisation_id
         LIMIT $4)
      SELECT o.id, o.name, o.tier, o.verified_at IS NOT NULL AS verified, top.score, ${reasons},
             ${outcomeReasons('$5::text[]')}
        FROM top JOIN organisations o ON o.id = top.id, p
       ORDER BY top.score DESC, o.name, o.id`,
-    params,
+    [criteria.services, criteria.districts, criteria.valuePence, limit, criteria.outcomeCodes],
   );
 }
 
