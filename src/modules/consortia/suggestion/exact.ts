@@ -1,0 +1,191 @@
+// The exact path: the pruned problem as a mixed-integer programme for HiGHS (the `highs` WebAssembly build).
+//
+//   maximise  Σ w_kc·y_kc + Σ lead_k·z_k − memberCost·Σ x_k − uncoveredCost·Σ u_c − noLeadCost·n
+//   subject to  Σ_k y_kc + u_c = 1            each cell some organisation can deliver
+//               y_kc ≤ x_k                    a cell only goes to a member
+//               Σ_c v_c·y_kc ≥ minShare·x_k   each member's share (skipped when the minimum is 0)
+//               Σ_k z_k + n = 1, z_k ≤ x_k     one lead, a member who can lead
+//               Σ_k x_k ≤ maxMembers
+//   x, y, z binary; u and n in [0, 1] (whole at any optimum, since the y are).
+//
+// The uncovered and no-lead costs outweigh every weight, so the programme is always feasible and covers every
+// cell it can, rather than failing when the member limit or the minimum share leave a cell without an owner.
+// All objective coefficients are whole numbers, so an absolute gap below 1 proves optimality.
+import type { Highs } from 'highs';
+import type { Assignment } from './model.ts';
+import type { Problem } from './problem.ts';
+
+type Loader = () => Promise<Highs>;
+let loading: Promise<Highs> | undefined;
+/** The solver is compiled once per process and reused: loading it takes far longer than a small solve. */
+export const loadHighs = (): Promise<Highs> => {
+  loading ??= import('highs').then((module) => {
+    // The package's types describe its CommonJS build; its ES module build exports the loader itself as default.
+    const exported: unknown = module.default;
+    const load = (typeof exported === 'function' ? exported : (exported as { default: unknown }).default) as Loader;
+    return load();
+  });
+  return loading;
+};
+
+export type ExactResult = {
+  assignment: Assignment;
+  /** True when HiGHS proved the solution optimal; false when the time limit stopped it first. */
+  optimal: boolean;
+  status: string;
+  /** The best bound HiGHS proved on the objective including coverage costs. */
+  bound: number;
+  columns: number;
+  rows: number;
+};
+
+type Column = { cost: number; upper: number; integer: boolean; rows: number[]; values: number[] };
+
+/** Builds the programme column by column, keeping where each member and cell landed. */
+function programme(problem: Problem) {
+  const cellCount = problem.cells.length;
+  const columns: Column[] = [];
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  const addRow = (lower: number, upper: number) => {
+    rowUpper.push(upper);
+    return rowLower.push(lower) - 1;
+  };
+  const addColumn = (cost: number, integer: boolean, entries: [number, number][], upper = 1) =>
+    columns.push({
+      cost,
+      upper,
+      integer,
+      rows: entries.map(([row]) => row),
+      values: entries.map(([, value]) => value),
+    }) - 1;
+  const coverRow = new Int32Array(cellCount).fill(-1);
+  problem.capable.forEach((list, c) => {
+    if (list.length > 0) coverRow[c] = addRow(1, 1);
+  });
+  const leadRow = addRow(1, 1);
+  const sizeRow = addRow(Number.NEGATIVE_INFINITY, problem.options.maxMembers);
+  // Shares in basis points of the whole, to keep the coefficients of one row alike in size.
+  const basisPoints = (c: number) => ((problem.cells[c]?.valuePence ?? 0) * 10_000) / problem.totalValue;
+  const minimum = problem.options.minSharePercent * 100;
+  const xColumn: number[] = [];
+  const zColumn: number[] = [];
+  const yColumns: Int32Array[] = [];
+  problem.members.forEach((member) => {
+    const shareRow = minimum > 0 ? addRow(0, Number.POSITIVE_INFINITY) : -1;
+    const links = Array.from(member.cells, () => addRow(Number.NEGATIVE_INFINITY, 0));
+    const leadLink = member.leadBonus === null ? -1 : addRow(Number.NEGATIVE_INFINITY, 0);
+    const xEntries: [number, number][] = [[sizeRow, 1], ...links.map((row): [number, number] => [row, -1])];
+    if (shareRow >= 0) xEntries.push([shareRow, -minimum]);
+    if (leadLink >= 0) xEntries.push([leadLink, -1]);
+    xColumn.push(addColumn(-problem.memberCost, true, xEntries));
+    zColumn.push(
+      member.leadBonus === null
+        ? -1
+        : addColumn(member.leadBonus, true, [
+            [leadRow, 1],
+            [leadLink, 1],
+          ]),
+    );
+    yColumns.push(
+      Int32Array.from(member.cells, (c, at) => {
+        const entries: [number, number][] = [
+          [coverRow[c] as number, 1],
+          [links[at] as number, 1],
+        ];
+        if (shareRow >= 0) entries.push([shareRow, basisPoints(c)]);
+        return addColumn(member.weights[at] as number, true, entries);
+      }),
+    );
+  });
+  const uColumn = Array.from(coverRow, (row) => (row < 0 ? -1 : addColumn(-problem.uncoveredCost, false, [[row, 1]])));
+  const noLeadColumn = addColumn(-problem.noLeadCost, false, [[leadRow, 1]]);
+  return { columns, rowLower, rowUpper, xColumn, zColumn, yColumns, uColumn, noLeadColumn };
+}
+
+export async function solveExact(
+  problem: Problem,
+  { timeLimitSeconds = 60, start }: { timeLimitSeconds?: number; start?: Assignment } = {},
+): Promise<ExactResult> {
+  const highs = await loadHighs();
+  const built = programme(problem);
+  const { columns, rowLower, rowUpper } = built;
+  const starts = new Int32Array(columns.length + 1);
+  columns.forEach((column, j) => {
+    starts[j + 1] = (starts[j] as number) + column.rows.length;
+  });
+  const model = highs.createModel({
+    numCols: columns.length,
+    numRows: rowLower.length,
+    sense: highs.constants.objectiveSense.maximize,
+    colCost: columns.map((column) => column.cost),
+    colLower: columns.map(() => 0),
+    colUpper: columns.map((column) => column.upper),
+    rowLower,
+    rowUpper,
+    matrix: {
+      format: 'csc',
+      numRows: rowLower.length,
+      numCols: columns.length,
+      starts,
+      indices: Int32Array.from(columns.flatMap((column) => column.rows)),
+      values: Float64Array.from(columns.flatMap((column) => column.values)),
+    },
+    integrality: Int32Array.from(columns, (column) => (column.integer ? 1 : 0)),
+  });
+  try {
+    model.options.set({
+      output_flag: false,
+      time_limit: timeLimitSeconds,
+      mip_rel_gap: 0,
+      mip_abs_gap: 0.99,
+    });
+    if (start) model.setSolution({ colValue: startValues(problem, built, start) });
+    const { modelStatus } = model.run();
+    const { colValue } = model.getSolution();
+    const statuses = highs.constants.modelStatus;
+    const status = Object.entries(statuses).find(([, code]) => code === modelStatus)?.[0] ?? String(modelStatus);
+    const owner = new Int32Array(problem.cells.length).fill(-1);
+    let lead = -1;
+    built.yColumns.forEach((ys, k) => {
+      (problem.members[k]?.cells ?? []).forEach((c, at) => {
+        if ((colValue[ys[at] as number] ?? 0) > 0.5) owner[c] = k;
+      });
+      const z = built.zColumn[k] as number;
+      if (z >= 0 && (colValue[z] ?? 0) > 0.5) lead = k;
+    });
+    return {
+      assignment: { owner, lead },
+      optimal: modelStatus === statuses.optimal,
+      status,
+      bound: Number(model.info.get('mip_dual_bound')),
+      columns: columns.length,
+      rows: rowLower.length,
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A known feasible solution (the heuristic's) for HiGHS to start from, so the search begins with an incumbent. */
+function startValues(problem: Problem, built: ReturnType<typeof programme>, start: Assignment): Float64Array {
+  const values = new Float64Array(built.columns.length);
+  const members = new Set<number>();
+  built.yColumns.forEach((ys, k) => {
+    (problem.members[k]?.cells ?? []).forEach((c, at) => {
+      if (start.owner[c] === k) {
+        values[ys[at] as number] = 1;
+        members.add(k);
+      }
+    });
+  });
+  if (start.lead >= 0) {
+    members.add(start.lead);
+    values[built.zColumn[start.lead] as number] = 1;
+  } else values[built.noLeadColumn] = 1;
+  for (const k of members) values[built.xColumn[k] as number] = 1;
+  built.uColumn.forEach((u, c) => {
+    if (u >= 0 && start.owner[c] === -1) values[u] = 1;
+  });
+  return values;
+}

@@ -1,0 +1,303 @@
+// Turns an opportunity and a pool of organisations into the weighted covering problem both solvers share, and
+// prunes the organisations that no optimal consortium needs.
+//
+// Requirements are cells: one lot in one district. An organisation can deliver a cell when it offers every
+// service of the lot (a lot's services are delivered together, so offering one of them is not enough) and
+// serves the district. Its weight for the cell is its quality points on that cell (readiness, outcomes, home
+// district, and whether its tier can take on a lot of that value) times the cell's share of the contract value
+// in basis points, rounded: so a better organisation on a larger lot counts for more, and 10,000 is "one point
+// over the whole contract", the unit of the lead bonus and the member cost. Every weight is a whole number, so
+// two consortia with different objectives differ by at least 1, which lets the exact solve prove optimality
+// with an absolute gap below 1.
+//
+// Pruning is sound (an optimal consortium over the pruned pool is optimal over the whole pool):
+// - an organisation whose deliverable cells are worth less than the minimum share can never be a member;
+// - organisation i is dropped when a kept j can deliver every cell i can with at least i's weight on each, and
+//   leads at least as well (or i cannot lead). Any consortium with i can then give i's cells and role to j:
+//   if j is not a member, j takes i's place with the same share and no less weight; if j is, the two merge,
+//   which saves a member's cost and only grows j's share. Neither breaks a constraint or lowers the objective.
+import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
+import type { Candidate, Cell, Opportunity, Options } from './model.ts';
+
+/** The pool with its codes turned into bit masks once, as an index would, so each suggestion only scans. */
+export type CandidatePool = {
+  candidates: readonly Candidate[];
+  serviceBit: ReadonlyMap<string, number>;
+  /** Services of candidate n in words n·serviceWords to (n+1)·serviceWords. */
+  serviceWords: number;
+  services: Uint32Array;
+  districtBit: ReadonlyMap<string, number>;
+  districts: Uint32Array;
+};
+
+const MAX_DISTRICTS = 32;
+
+/** Sets a bit in a mask spread over 32-bit words. */
+function setBit(words: Uint32Array, offset: number, bit: number) {
+  const at = offset + (bit >>> 5);
+  words[at] = (words[at] ?? 0) | (1 << (bit & 31));
+}
+
+function bitsOf(codes: Iterable<string>): Map<string, number> {
+  const bits = new Map<string, number>();
+  for (const code of codes) if (!bits.has(code)) bits.set(code, bits.size);
+  return bits;
+}
+
+export function indexCandidates(candidates: readonly Candidate[]): CandidatePool {
+  const serviceBit = bitsOf(candidates.flatMap((candidate) => candidate.services));
+  const districtBit = bitsOf(candidates.flatMap((candidate) => candidate.districts));
+  // Kent and Medway have 13 districts; one word per organisation keeps the scan cheap.
+  if (districtBit.size > MAX_DISTRICTS) throw new Error(`At most ${MAX_DISTRICTS} districts are supported`);
+  const serviceWords = Math.max(1, Math.ceil(serviceBit.size / 32));
+  const services = new Uint32Array(candidates.length * serviceWords);
+  const districts = new Uint32Array(candidates.length);
+  candidates.forEach((candidate, n) => {
+    for (const code of candidate.services) {
+      setBit(services, n * serviceWords, serviceBit.get(code) ?? 0);
+    }
+    for (const code of candidate.districts) setBit(districts, n, districtBit.get(code) ?? 0);
+  });
+  return { candidates, serviceBit, serviceWords, services, districtBit, districts };
+}
+
+/** An organisation that survived pruning, with its weight on each cell it can deliver. */
+export type Member = {
+  /** Index in the pool. */
+  index: number;
+  candidate: Candidate;
+  cells: Int32Array;
+  weights: Int32Array;
+  /** Bonus when it leads, or null when it cannot. */
+  leadBonus: number | null;
+};
+
+export type Problem = {
+  options: Options;
+  cells: Cell[];
+  /** Value of the cells some organisation can deliver: the whole from which shares are taken. */
+  totalValue: number;
+  /** The least value each member must deliver. */
+  minShareValue: number;
+  /** Cells no organisation in the pool can deliver. */
+  uncoverable: number[];
+  members: Member[];
+  /** For each cell, the members that can deliver it. */
+  capable: number[][];
+  memberCost: number;
+  /** The cost of leaving a coverable cell uncovered, and of having no lead: more than any weight can repay. */
+  uncoveredCost: number;
+  noLeadCost: number;
+  pruned: { noCells: number; belowShare: number; dominated: number };
+};
+
+export const POINT = 10_000;
+
+function cellsOf(opportunity: Opportunity): Cell[] {
+  const cells = opportunity.lots.flatMap((lot, lotIndex) => {
+    const even = Math.floor(lot.valuePence / Math.max(1, lot.districts.length));
+    const remainder = lot.valuePence - even * lot.districts.length;
+    return lot.districts.map((district, at) => ({
+      lot: lotIndex,
+      lotId: lot.id,
+      district,
+      valuePence: lot.valueByDistrictPence?.[district] ?? even + (at < remainder ? 1 : 0),
+    }));
+  });
+  // With no values at all, every cell counts the same.
+  if (cells.every((cell) => cell.valuePence === 0)) for (const cell of cells) cell.valuePence = 1;
+  return cells;
+}
+
+/** Quality points of a candidate that do not depend on the cell. */
+export function candidatePoints(candidate: Candidate, outcomes: ReadonlySet<string>, options: Options) {
+  const { weights } = options;
+  const core = candidate.coreOutcomes.filter((code) => outcomes.has(code));
+  const valueAdding = candidate.valueAddingOutcomes.filter(
+    (code) => outcomes.has(code) && !candidate.coreOutcomes.includes(code),
+  );
+  return {
+    core,
+    valueAdding,
+    points:
+      Math.round(candidate.readiness * 10) * weights.readiness +
+      core.length * weights.coreOutcome +
+      valueAdding.length * weights.valueAddingOutcome,
+  };
+}
+
+export const canReach = (candidate: Candidate, lotValuePence: number) =>
+  candidate.tier !== null && (VALUE_REACH_PENCE[candidate.tier] ?? Number.POSITIVE_INFINITY) >= lotValuePence;
+
+/** The organisations that can deliver part of the opportunity, before pruning by dominance. */
+export type Scan = {
+  options: Options;
+  cells: Cell[];
+  totalValue: number;
+  minShareValue: number;
+  uncoverable: number[];
+  members: Member[];
+  pruned: { noCells: number; belowShare: number };
+};
+
+export function scan(opportunity: Opportunity, pool: CandidatePool, options: Options): Scan {
+  const cells = cellsOf(opportunity);
+  const { serviceWords, services, districts } = pool;
+  const lots = opportunity.lots.map((lot) => {
+    const mask = new Uint32Array(serviceWords);
+    let known = true;
+    for (const code of lot.services) {
+      const bit = pool.serviceBit.get(code);
+      if (bit === undefined) known = false;
+      else setBit(mask, 0, bit);
+    }
+    return { mask, known, districtMask: 0 };
+  });
+  // Each cell's district as a pool bit, or -1 when no organisation serves it.
+  const cellBit = cells.map((cell) => pool.districtBit.get(cell.district) ?? -1);
+  cells.forEach((cell, c) => {
+    const lot = lots[cell.lot];
+    const bit = cellBit[c] ?? -1;
+    if (lot && bit >= 0) lot.districtMask |= 1 << bit;
+  });
+  const lotCells = lots.map((_, l) => cells.flatMap((cell, c) => (cell.lot === l ? [c] : [])));
+
+  // First pass: which cells each organisation can deliver, and what they are worth together.
+  const deliverable = new Uint8Array(cells.length);
+  const reachable: { index: number; cells: number[]; value: number }[] = [];
+  let noCells = 0;
+  for (let n = 0; n < pool.candidates.length; n++) {
+    const served = districts[n] ?? 0;
+    let owned: number[] | undefined;
+    let value = 0;
+    lots.forEach((lot, l) => {
+      if (!lot.known || (lot.districtMask & served) === 0) return;
+      for (let word = 0; word < serviceWords; word++) {
+        const need = lot.mask[word] ?? 0;
+        if (((services[n * serviceWords + word] ?? 0) & need) !== need) return;
+      }
+      for (const c of lotCells[l] ?? []) {
+        const bit = cellBit[c] ?? -1;
+        if (bit >= 0 && served & (1 << bit)) {
+          owned ??= [];
+          owned.push(c);
+          value += cells[c]?.valuePence ?? 0;
+        }
+      }
+    });
+    if (!owned) noCells++;
+    else {
+      for (const c of owned) deliverable[c] = 1;
+      reachable.push({ index: n, cells: owned, value });
+    }
+  }
+  const uncoverable = cells.flatMap((_, c) => (deliverable[c] ? [] : [c]));
+  const totalValue = cells.reduce((sum, cell, c) => sum + (deliverable[c] ? cell.valuePence : 0), 0);
+  const minShareValue = (options.minSharePercent / 100) * totalValue;
+
+  // Second pass, on those that could reach the minimum share: weights and lead bonus.
+  const outcomes = new Set(opportunity.outcomes);
+  const { weights } = options;
+  const members: Member[] = [];
+  for (const { index, cells: owned, value } of reachable) {
+    if (value < minShareValue) continue;
+    const candidate = pool.candidates[index] as Candidate;
+    const { points } = candidatePoints(candidate, outcomes, options);
+    const cellWeights = new Int32Array(owned.length);
+    owned.forEach((c, at) => {
+      const cell = cells[c] as Cell;
+      const lotValue = opportunity.lots[cell.lot]?.valuePence ?? 0;
+      const cellPoints =
+        points +
+        (candidate.homeDistrict === cell.district ? weights.local : 0) +
+        (canReach(candidate, lotValue) ? weights.reach : 0);
+      cellWeights[at] = Math.round((cellPoints * POINT * cell.valuePence) / totalValue);
+    });
+    members.push({
+      index,
+      candidate,
+      cells: Int32Array.from(owned),
+      weights: cellWeights,
+      leadBonus: candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null,
+    });
+  }
+  return {
+    options,
+    cells,
+    totalValue,
+    minShareValue,
+    uncoverable,
+    members,
+    pruned: { noCells, belowShare: reachable.length - members.length },
+  };
+}
+
+const leadValue = (member: Member) => member.leadBonus ?? Number.NEGATIVE_INFINITY;
+
+/** Drops dominated members (see the header), and any organisation the caller excludes. */
+export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Problem {
+  const { cells, options } = found;
+  const cellCount = cells.length;
+  const candidates = found.members.filter((member) => !exclude.has(member.candidate.id));
+  const total = (member: Member) => member.weights.reduce((sum, weight) => sum + weight, 0);
+  // Strongest first, so that a dominating organisation is always kept before those it dominates.
+  const order = candidates
+    .map((member) => ({ member, size: member.cells.length, total: total(member), lead: leadValue(member) }))
+    .sort((a, b) => b.size - a.size || b.total - a.total || b.lead - a.lead || a.member.index - b.member.index);
+  const kept: Member[] = [];
+  // Dense weight rows of the kept members, -1 where they cannot deliver, for the dominance test.
+  const rows: Int32Array[] = [];
+  for (const { member } of order) {
+    const lead = leadValue(member);
+    const dominated = kept.some((other, k) => {
+      if (leadValue(other) < lead || other.cells.length < member.cells.length) return false;
+      const row = rows[k] as Int32Array;
+      for (let at = 0; at < member.cells.length; at++)
+        if ((row[member.cells[at] as number] as number) < (member.weights[at] as number)) return false;
+      return true;
+    });
+    if (dominated) continue;
+    const row = new Int32Array(cellCount).fill(-1);
+    member.cells.forEach((c, at) => {
+      row[c] = member.weights[at] as number;
+    });
+    kept.push(member);
+    rows.push(row);
+  }
+  const capable: number[][] = cells.map(() => []);
+  kept.forEach((member, k) => {
+    for (const c of member.cells) capable[c]?.push(k);
+  });
+  const { weights, maxMembers } = options;
+  const memberCost = Math.round(weights.member * POINT);
+  const bestWeights = capable.reduce(
+    (sum, list, c) => sum + Math.max(0, ...list.map((k) => weightOf(kept[k] as Member, c))),
+    0,
+  );
+  const bestLead = Math.max(0, ...kept.map((member) => member.leadBonus ?? 0));
+  // Larger than anything weights, lead and member costs can add up to, so coverage comes first, then a lead.
+  const noLeadCost = bestWeights + bestLead + maxMembers * memberCost + 1;
+  return {
+    options,
+    cells,
+    totalValue: found.totalValue,
+    minShareValue: found.minShareValue,
+    uncoverable: found.uncoverable,
+    members: kept,
+    capable,
+    memberCost,
+    uncoveredCost: 2 * noLeadCost,
+    noLeadCost,
+    pruned: { ...found.pruned, dominated: candidates.length - kept.length },
+  };
+}
+
+/** A member's weight on a cell, or -1 when it cannot deliver it. */
+export function weightOf(member: Member, cell: number): number {
+  const at = member.cells.indexOf(cell);
+  return at < 0 ? -1 : (member.weights[at] as number);
+}
+
+export function buildProblem(opportunity: Opportunity, pool: CandidatePool, options: Options): Problem {
+  return prune(scan(opportunity, pool, options));
+}

@@ -1,0 +1,159 @@
+// Suggests a consortium for an opportunity from a pool of organisations, and says why: which cells each member
+// takes and why it was chosen, and what the consortium would look like without it.
+
+import { solveExact } from './exact.ts';
+import { searchHeuristic } from './heuristic.ts';
+import { type Assignment, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
+import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
+import { type CandidatePool, candidatePoints, canReach, type Problem, prune, type Scan, scan } from './problem.ts';
+
+export type SuggestedMember = {
+  id: string;
+  name: string;
+  role: 'lead' | 'partner';
+  cells: { lotId: string; district: string }[];
+  valuePence: number;
+  sharePercent: number;
+  reasons: string[];
+};
+
+export type Suggestion = {
+  method: 'heuristic' | 'exact';
+  /** Proved optimal (exact solve within its time limit). */
+  optimal: boolean;
+  objective: number;
+  members: SuggestedMember[];
+  uncovered: { lotId: string; district: string; reason: string }[];
+  pruned: Problem['pruned'];
+  /** Kept for explanations and alternatives. */
+  problem: Problem;
+  scanned: Scan;
+  assignment: Assignment;
+  evaluation: Evaluation;
+};
+
+export type Method = { method: 'heuristic' } | { method: 'exact'; timeLimitSeconds?: number };
+
+export async function suggestConsortium(
+  opportunity: Opportunity,
+  pool: CandidatePool,
+  options: Options = DEFAULT_OPTIONS,
+  how: Method = { method: 'heuristic' },
+): Promise<Suggestion> {
+  const scanned = scan(opportunity, pool, options);
+  const problem = prune(scanned);
+  if (how.method === 'heuristic') return describe(opportunity, scanned, problem, heuristicAssignment(problem), false);
+  const start = heuristicAssignment(problem);
+  const exact = await solveExact(problem, { timeLimitSeconds: how.timeLimitSeconds, start });
+  return { ...describe(opportunity, scanned, problem, exact.assignment, exact.optimal), method: 'exact' };
+}
+
+export function suggestHeuristic(opportunity: Opportunity, pool: CandidatePool, options: Options = DEFAULT_OPTIONS) {
+  const scanned = scan(opportunity, pool, options);
+  const problem = prune(scanned);
+  return describe(opportunity, scanned, problem, heuristicAssignment(problem), false);
+}
+
+const heuristicAssignment = (problem: Problem) => searchHeuristic(problem).assignment;
+
+const percent = (part: number, whole: number) => Math.round((1000 * part) / Math.max(1, whole)) / 10;
+
+function describe(
+  opportunity: Opportunity,
+  scanned: Scan,
+  problem: Problem,
+  assignment: Assignment,
+  optimal: boolean,
+): Suggestion {
+  const evaluation = evaluate(problem, weightMatrix(problem), assignment);
+  const outcomes = new Set(opportunity.outcomes);
+  const members = evaluation.members.map((k): SuggestedMember => {
+    const { candidate } = problem.members[k] as Problem['members'][number];
+    const cells = problem.cells.filter((_, c) => assignment.owner[c] === k);
+    const valuePence = evaluation.shares.get(k) ?? 0;
+    const lots = [...new Set(cells.map((cell) => cell.lotId))];
+    const districts = [...new Set(cells.map((cell) => cell.district))];
+    const { core, valueAdding } = candidatePoints(candidate, outcomes, problem.options);
+    const local = cells.filter((cell) => cell.district === candidate.homeDistrict).length;
+    const reasons = [
+      `Offers every service needed for ${lots.length === 1 ? 'lot' : 'lots'} ${lots.join(', ')}`,
+      `Serves ${districts.join(', ')}`,
+      ...(local > 0 ? [`Based locally: ${local} of its ${cells.length} requirements are in its home district`] : []),
+      `Readiness ${Math.round(candidate.readiness * 100)}%`,
+      ...(core.length > 0 ? [`Delivers required outcomes as core outcomes: ${core.join(', ')}`] : []),
+      ...(valueAdding.length > 0 ? [`Adds value on required outcomes: ${valueAdding.join(', ')}`] : []),
+      ...(cells.some((cell) => canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0))
+        ? [`Its size (tier ${candidate.tier}) suits the value of its lots`]
+        : []),
+      ...(assignment.lead === k
+        ? [
+            candidate.leadRating === null
+              ? 'Can lead, though it has no lead rating yet'
+              : `Rated ${candidate.leadRating} out of 5 as a lead`,
+          ]
+        : []),
+    ];
+    return {
+      id: candidate.id,
+      name: candidate.name,
+      role: assignment.lead === k ? 'lead' : 'partner',
+      cells: cells.map((cell) => ({ lotId: cell.lotId, district: cell.district })),
+      valuePence,
+      sharePercent: percent(valuePence, problem.totalValue),
+      reasons,
+    };
+  });
+  const unreachable = new Set(problem.uncoverable);
+  const uncovered = problem.cells.flatMap((cell, c) =>
+    (assignment.owner[c] ?? -1) >= 0
+      ? []
+      : [
+          {
+            lotId: cell.lotId,
+            district: cell.district,
+            reason: unreachable.has(c)
+              ? 'No organisation offers every service of this lot in this district'
+              : 'No organisation that can deliver it could also take the minimum share within the member limit',
+          },
+        ],
+  );
+  return {
+    method: 'heuristic',
+    optimal,
+    objective: evaluation.objective,
+    members: members.sort((a, b) => (a.role === b.role ? b.valuePence - a.valuePence : a.role === 'lead' ? -1 : 1)),
+    uncovered,
+    pruned: problem.pruned,
+    problem,
+    scanned,
+    assignment,
+    evaluation,
+  };
+}
+
+export type Alternative = {
+  without: string;
+  /** The change in objective if this member were left out; negative when the consortium gets worse. */
+  objectiveChange: number;
+  added: string[];
+  removed: string[];
+  /** Requirements no one else could cover. */
+  uncoveredChange: number;
+};
+
+/** For each member, the best consortium the heuristic finds without it, and how it differs. */
+export function alternatives(suggestion: Suggestion): Alternative[] {
+  const current = new Set(suggestion.members.map((member) => member.id));
+  return suggestion.members.map((member) => {
+    const problem = prune(suggestion.scanned, new Set([member.id]));
+    const { evaluation } = searchHeuristic(problem);
+    const ids = new Set(evaluation.members.map((k) => problem.members[k]?.candidate.id ?? ''));
+    return {
+      without: member.id,
+      objectiveChange: evaluation.objective - suggestion.objective,
+      added: [...ids].filter((id) => !current.has(id)),
+      removed: [...current].filter((id) => !ids.has(id)),
+      uncoveredChange: evaluation.uncovered - suggestion.evaluation.uncovered,
+    };
+  });
+}
