@@ -162,33 +162,55 @@ export function scan(opportunity: Opportunity, pool: CandidatePool, options: Opt
   });
   const lotCells = lots.map((_, l) => cells.flatMap((cell, c) => (cell.lot === l ? [c] : [])));
 
-  // First pass: which cells each organisation can deliver, and what they are worth together.
-  const deliverable = new Uint8Array(cells.length);
-  const reachable: { index: number; cells: number[]; value: number }[] = [];
-  let noCells = 0;
-  for (let n = 0; n < pool.candidates.length; n++) {
+  // Which lots an organisation offers every service for depends only on its services: organisations share a
+  // few hundred combinations, so each is worked out once.
+  const lotsFor = new Map<number | string, number[]>();
+  const lotsOf = (n: number) => {
+    const words = services.subarray(n * serviceWords, (n + 1) * serviceWords);
+    const key = serviceWords === 1 ? (words[0] as number) : words.join(',');
+    let found = lotsFor.get(key);
+    if (!found) {
+      found = lots.flatMap((lot, l) =>
+        lot.known && lot.mask.every((need, word) => ((words[word] ?? 0) & need) === need) ? [l] : [],
+      );
+      lotsFor.set(key, found);
+    }
+    return found;
+  };
+  const cellMask = Int32Array.from(cellBit, (bit) => (bit < 0 ? 0 : 1 << bit));
+  // The cells an organisation can deliver, each passed to `visit`; returns whether there were any.
+  const forEachCell = (n: number, visit: (c: number) => void) => {
     const served = districts[n] ?? 0;
-    let owned: number[] | undefined;
+    for (const l of lotsOf(n)) {
+      if (((lots[l] as (typeof lots)[number]).districtMask & served) === 0) continue;
+      for (const c of lotCells[l] as number[]) if ((cellMask[c] as number) & served) visit(c);
+    }
+  };
+
+  // First pass: what the cells each organisation can deliver are worth together.
+  const deliverable = new Uint8Array(cells.length);
+  const reachable: number[] = [];
+  const reachableValue: number[] = [];
+  let noCells = 0;
+  const cellValue = Float64Array.from(cells, (cell) => cell.valuePence);
+  for (let n = 0; n < pool.candidates.length; n++) {
+    // forEachCell written out: this loop runs over the whole pool.
+    const served = districts[n] ?? 0;
     let value = 0;
-    lots.forEach((lot, l) => {
-      if (!lot.known || (lot.districtMask & served) === 0) return;
-      for (let word = 0; word < serviceWords; word++) {
-        const need = lot.mask[word] ?? 0;
-        if (((services[n * serviceWords + word] ?? 0) & need) !== need) return;
-      }
-      for (const c of lotCells[l] ?? []) {
-        const bit = cellBit[c] ?? -1;
-        if (bit >= 0 && served & (1 << bit)) {
-          owned ??= [];
-          owned.push(c);
-          value += cells[c]?.valuePence ?? 0;
+    let any = false;
+    for (const l of lotsOf(n)) {
+      if (((lots[l] as (typeof lots)[number]).districtMask & served) === 0) continue;
+      for (const c of lotCells[l] as number[])
+        if ((cellMask[c] as number) & served) {
+          any = true;
+          deliverable[c] = 1;
+          value += cellValue[c] as number;
         }
-      }
-    });
-    if (!owned) noCells++;
+    }
+    if (!any) noCells++;
     else {
-      for (const c of owned) deliverable[c] = 1;
-      reachable.push({ index: n, cells: owned, value });
+      reachable.push(n);
+      reachableValue.push(value);
     }
   }
   const uncoverable = cells.flatMap((_, c) => (deliverable[c] ? [] : [c]));
@@ -199,8 +221,10 @@ export function scan(opportunity: Opportunity, pool: CandidatePool, options: Opt
   const outcomes = new Set(opportunity.outcomes);
   const { weights } = options;
   const members: Member[] = [];
-  for (const { index, cells: owned, value } of reachable) {
-    if (value < minShareValue) continue;
+  reachable.forEach((index, at) => {
+    if ((reachableValue[at] as number) < minShareValue) return;
+    const owned: number[] = [];
+    forEachCell(index, (c) => owned.push(c));
     const candidate = pool.candidates[index] as Candidate;
     const { points } = candidatePoints(candidate, outcomes, options);
     const cellWeights = new Int32Array(owned.length);
@@ -220,7 +244,7 @@ export function scan(opportunity: Opportunity, pool: CandidatePool, options: Opt
       weights: cellWeights,
       leadBonus: candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null,
     });
-  }
+  });
   return {
     options,
     cells,
@@ -245,12 +269,26 @@ export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Pr
     .map((member) => ({ member, size: member.cells.length, total: total(member), lead: leadValue(member) }))
     .sort((a, b) => b.size - a.size || b.total - a.total || b.lead - a.lead || a.member.index - b.member.index);
   const kept: Member[] = [];
-  // Dense weight rows of the kept members, -1 where they cannot deliver, for the dominance test.
+  // The kept members' cells as bit sets, for a quick subset test, and their weights by cell, -1 where they
+  // cannot deliver, for the full one.
+  const words = Math.ceil(cellCount / 32);
+  const cellSets: Uint32Array[] = [];
   const rows: Int32Array[] = [];
+  const keptByCell: number[][] = cells.map(() => []);
   for (const { member } of order) {
     const lead = leadValue(member);
-    const dominated = kept.some((other, k) => {
+    const cellSet = new Uint32Array(words);
+    for (const c of member.cells) cellSet[c >>> 5] = (cellSet[c >>> 5] as number) | (1 << (c & 31));
+    // A dominating member covers every cell of this one, so only those covering its least covered cell are tried.
+    let rarest = keptByCell[member.cells[0] as number] as number[];
+    for (const c of member.cells)
+      if ((keptByCell[c] as number[]).length < rarest.length) rarest = keptByCell[c] as number[];
+    const dominated = rarest.some((k) => {
+      const other = kept[k] as Member;
       if (leadValue(other) < lead || other.cells.length < member.cells.length) return false;
+      const otherSet = cellSets[k] as Uint32Array;
+      for (let word = 0; word < words; word++)
+        if (((cellSet[word] as number) & ~(otherSet[word] as number)) !== 0) return false;
       const row = rows[k] as Int32Array;
       for (let at = 0; at < member.cells.length; at++)
         if ((row[member.cells[at] as number] as number) < (member.weights[at] as number)) return false;
@@ -261,7 +299,9 @@ export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Pr
     member.cells.forEach((c, at) => {
       row[c] = member.weights[at] as number;
     });
+    for (const c of member.cells) keptByCell[c]?.push(kept.length);
     kept.push(member);
+    cellSets.push(cellSet);
     rows.push(row);
   }
   const capable: number[][] = cells.map(() => []);
@@ -270,10 +310,12 @@ export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Pr
   });
   const { weights, maxMembers } = options;
   const memberCost = Math.round(weights.member * POINT);
-  const bestWeights = capable.reduce(
-    (sum, list, c) => sum + Math.max(0, ...list.map((k) => weightOf(kept[k] as Member, c))),
-    0,
-  );
+  const bestByCell = new Int32Array(cellCount);
+  for (const member of kept)
+    member.cells.forEach((c, at) => {
+      bestByCell[c] = Math.max(bestByCell[c] as number, member.weights[at] as number);
+    });
+  const bestWeights = bestByCell.reduce((sum, weight) => sum + weight, 0);
   const bestLead = Math.max(0, ...kept.map((member) => member.leadBonus ?? 0));
   // Larger than anything weights, lead and member costs can add up to, so coverage comes first, then a lead.
   const noLeadCost = bestWeights + bestLead + maxMembers * memberCost + 1;
@@ -290,12 +332,6 @@ export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Pr
     noLeadCost,
     pruned: { ...found.pruned, dominated: candidates.length - kept.length },
   };
-}
-
-/** A member's weight on a cell, or -1 when it cannot deliver it. */
-export function weightOf(member: Member, cell: number): number {
-  const at = member.cells.indexOf(cell);
-  return at < 0 ? -1 : (member.weights[at] as number);
 }
 
 export function buildProblem(opportunity: Opportunity, pool: CandidatePool, options: Options): Problem {
