@@ -2,7 +2,8 @@ import { loadHighs, solveExact } from '../src/modules/consortia/suggestion/exact
 import { searchHeuristic } from '../src/modules/consortia/suggestion/heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity } from '../src/modules/consortia/suggestion/model.ts';
 import { evaluate, weightMatrix } from '../src/modules/consortia/suggestion/objective.ts';
-import { buildProblem, indexCandidates } from '../src/modules/consortia/suggestion/problem.ts';
+import { indexCandidates } from '../src/modules/consortia/suggestion/pool.ts';
+import { buildProblem } from '../src/modules/consortia/suggestion/problem.ts';
 import { districts } from '../src/modules/geography/geography.ts';
 import { SERVICES } from '../src/modules/organisations/catalogue.ts';
 import type { Tier } from '../src/modules/organisations/tiers.ts';

@@ -18,48 +18,7 @@
 //   which saves a member's cost and only grows j's share. Neither breaks a constraint or lowers the objective.
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
 import type { Candidate, Cell, Opportunity, Options } from './model.ts';
-
-/** The pool with its codes turned into bit masks once, as an index would, so each suggestion only scans. */
-export type CandidatePool = {
-  candidates: readonly Candidate[];
-  serviceBit: ReadonlyMap<string, number>;
-  /** Services of candidate n in words n·serviceWords to (n+1)·serviceWords. */
-  serviceWords: number;
-  services: Uint32Array;
-  districtBit: ReadonlyMap<string, number>;
-  districts: Uint32Array;
-};
-
-const MAX_DISTRICTS = 32;
-
-/** Sets a bit in a mask spread over 32-bit words. */
-function setBit(words: Uint32Array, offset: number, bit: number) {
-  const at = offset + (bit >>> 5);
-  words[at] = (words[at] ?? 0) | (1 << (bit & 31));
-}
-
-function bitsOf(codes: Iterable<string>): Map<string, number> {
-  const bits = new Map<string, number>();
-  for (const code of codes) if (!bits.has(code)) bits.set(code, bits.size);
-  return bits;
-}
-
-export function indexCandidates(candidates: readonly Candidate[]): CandidatePool {
-  const serviceBit = bitsOf(candidates.flatMap((candidate) => candidate.services));
-  const districtBit = bitsOf(candidates.flatMap((candidate) => candidate.districts));
-  // Kent and Medway have 13 districts; one word per organisation keeps the scan cheap.
-  if (districtBit.size > MAX_DISTRICTS) throw new Error(`At most ${MAX_DISTRICTS} districts are supported`);
-  const serviceWords = Math.max(1, Math.ceil(serviceBit.size / 32));
-  const services = new Uint32Array(candidates.length * serviceWords);
-  const districts = new Uint32Array(candidates.length);
-  candidates.forEach((candidate, n) => {
-    for (const code of candidate.services) {
-      setBit(services, n * serviceWords, serviceBit.get(code) ?? 0);
-    }
-    for (const code of candidate.districts) setBit(districts, n, districtBit.get(code) ?? 0);
-  });
-  return { candidates, serviceBit, serviceWords, services, districtBit, districts };
-}
+import { type CandidatePool, setBit } from './pool.ts';
 
 /** An organisation that survived pruning, with its weight on each cell it can deliver. */
 export type Member = {
@@ -140,111 +99,87 @@ export type Scan = {
   pruned: { noCells: number; belowShare: number };
 };
 
-export function scan(opportunity: Opportunity, pool: CandidatePool, options: Options): Scan {
+export function scan(
+  opportunity: Opportunity,
+  pool: CandidatePool,
+  options: Options,
+  exclude: ReadonlySet<string> = new Set(),
+): Scan {
   const cells = cellsOf(opportunity);
-  const { serviceWords, services, districts } = pool;
   const lots = opportunity.lots.map((lot) => {
-    const mask = new Uint32Array(serviceWords);
+    const mask = new Uint32Array(pool.serviceWords);
     let known = true;
     for (const code of lot.services) {
       const bit = pool.serviceBit.get(code);
       if (bit === undefined) known = false;
-      else setBit(mask, 0, bit);
+      else setBit(mask, bit);
     }
-    return { mask, known, districtMask: 0 };
+    return { mask, known };
   });
-  // Each cell's district as a pool bit, or -1 when no organisation serves it.
-  const cellBit = cells.map((cell) => pool.districtBit.get(cell.district) ?? -1);
-  cells.forEach((cell, c) => {
-    const lot = lots[cell.lot];
-    const bit = cellBit[c] ?? -1;
-    if (lot && bit >= 0) lot.districtMask |= 1 << bit;
+  // Each cell's district as a pool bit mask, 0 when no organisation serves it.
+  const cellMask = Int32Array.from(cells, (cell) => {
+    const bit = pool.districtBit.get(cell.district);
+    return bit === undefined ? 0 : 1 << bit;
   });
+
   const lotCells = lots.map((_, l) => cells.flatMap((cell, c) => (cell.lot === l ? [c] : [])));
+  // The lots each combination of services can deliver: every service of the lot.
+  const lotsOf = pool.serviceSets.map((services) =>
+    lots.flatMap((lot, l) =>
+      lot.known && lot.mask.every((need, word) => ((services[word] ?? 0) & need) === need) ? [l] : [],
+    ),
+  );
 
-  // Which lots an organisation offers every service for depends only on its services: organisations share a
-  // few hundred combinations, so each is worked out once.
-  const lotsFor = new Map<number | string, number[]>();
-  const lotsOf = (n: number) => {
-    const words = services.subarray(n * serviceWords, (n + 1) * serviceWords);
-    const key = serviceWords === 1 ? (words[0] as number) : words.join(',');
-    let found = lotsFor.get(key);
-    if (!found) {
-      found = lots.flatMap((lot, l) =>
-        lot.known && lot.mask.every((need, word) => ((words[word] ?? 0) & need) === need) ? [l] : [],
-      );
-      lotsFor.set(key, found);
-    }
-    return found;
-  };
-  const cellMask = Int32Array.from(cellBit, (bit) => (bit < 0 ? 0 : 1 << bit));
-  // The cells an organisation can deliver, each passed to `visit`; returns whether there were any.
-  const forEachCell = (n: number, visit: (c: number) => void) => {
-    const served = districts[n] ?? 0;
-    for (const l of lotsOf(n)) {
-      if (((lots[l] as (typeof lots)[number]).districtMask & served) === 0) continue;
-      for (const c of lotCells[l] as number[]) if ((cellMask[c] as number) & served) visit(c);
-    }
-  };
-
-  // First pass: what the cells each organisation can deliver are worth together.
+  // First pass, by profile: the cells its organisations can deliver and what they are worth together.
   const deliverable = new Uint8Array(cells.length);
-  const reachable: number[] = [];
-  const reachableValue: number[] = [];
+  const reachable: { members: Int32Array; cells: number[]; value: number }[] = [];
   let noCells = 0;
-  const cellValue = Float64Array.from(cells, (cell) => cell.valuePence);
-  for (let n = 0; n < pool.candidates.length; n++) {
-    // forEachCell written out: this loop runs over the whole pool.
-    const served = districts[n] ?? 0;
+  for (const profile of pool.profiles) {
+    const owned: number[] = [];
     let value = 0;
-    let any = false;
-    for (const l of lotsOf(n)) {
-      if (((lots[l] as (typeof lots)[number]).districtMask & served) === 0) continue;
+    for (const l of lotsOf[profile.serviceSet] as number[])
       for (const c of lotCells[l] as number[])
-        if ((cellMask[c] as number) & served) {
-          any = true;
+        if ((cellMask[c] as number) & profile.districts) {
+          owned.push(c);
           deliverable[c] = 1;
-          value += cellValue[c] as number;
+          value += (cells[c] as Cell).valuePence;
         }
-    }
-    if (!any) noCells++;
-    else {
-      reachable.push(n);
-      reachableValue.push(value);
-    }
+    if (owned.length === 0) noCells += profile.members.length;
+    else reachable.push({ members: profile.members, cells: owned, value });
   }
   const uncoverable = cells.flatMap((_, c) => (deliverable[c] ? [] : [c]));
   const totalValue = cells.reduce((sum, cell, c) => sum + (deliverable[c] ? cell.valuePence : 0), 0);
   const minShareValue = (options.minSharePercent / 100) * totalValue;
 
-  // Second pass, on those that could reach the minimum share: weights and lead bonus.
+  // Second pass, on profiles that could reach the minimum share: points, dominance within the profile, and
+  // weights for the organisations that remain.
   const outcomes = new Set(opportunity.outcomes);
   const { weights } = options;
   const members: Member[] = [];
-  reachable.forEach((index, at) => {
-    if ((reachableValue[at] as number) < minShareValue) return;
-    const owned: number[] = [];
-    forEachCell(index, (c) => owned.push(c));
-    const candidate = pool.candidates[index] as Candidate;
-    const { points } = candidatePoints(candidate, outcomes, options);
-    const cellWeights = new Int32Array(owned.length);
-    owned.forEach((c, at) => {
-      const cell = cells[c] as Cell;
-      const lotValue = opportunity.lots[cell.lot]?.valuePence ?? 0;
-      const cellPoints =
-        points +
-        (candidate.homeDistrict === cell.district ? weights.local : 0) +
-        (canReach(candidate, lotValue) ? weights.reach : 0);
-      cellWeights[at] = Math.round((cellPoints * POINT * cell.valuePence) / totalValue);
-    });
-    members.push({
-      index,
-      candidate,
-      cells: Int32Array.from(owned),
-      weights: cellWeights,
-      leadBonus: candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null,
-    });
-  });
+  let belowShare = 0;
+  for (const profile of reachable) {
+    if (profile.value < minShareValue) {
+      belowShare += profile.members.length;
+      continue;
+    }
+    const kept = Array.from(profile.members, (index) => pool.candidates[index] as Candidate).flatMap((candidate, at) =>
+      exclude.has(candidate.id) ? [] : [{ index: profile.members[at] as number, candidate }],
+    );
+    const owned = Int32Array.from(profile.cells);
+    for (const { index, candidate } of kept) {
+      const { points } = candidatePoints(candidate, outcomes, options);
+      const cellWeights = Int32Array.from(owned, (c) => {
+        const cell = cells[c] as Cell;
+        const cellPoints =
+          points +
+          (candidate.homeDistrict === cell.district ? weights.local : 0) +
+          (canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0) ? weights.reach : 0);
+        return Math.round((cellPoints * POINT * cell.valuePence) / totalValue);
+      });
+      const leadBonus = candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null;
+      members.push({ index, candidate, cells: owned, weights: cellWeights, leadBonus });
+    }
+  }
   return {
     options,
     cells,
@@ -252,17 +187,17 @@ export function scan(opportunity: Opportunity, pool: CandidatePool, options: Opt
     minShareValue,
     uncoverable,
     members,
-    pruned: { noCells, belowShare: reachable.length - members.length },
+    pruned: { noCells, belowShare },
   };
 }
 
 const leadValue = (member: Member) => member.leadBonus ?? Number.NEGATIVE_INFINITY;
 
-/** Drops dominated members (see the header), and any organisation the caller excludes. */
-export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Problem {
+/** Drops dominated organisations (see the header). */
+export function prune(found: Scan): Problem {
   const { cells, options } = found;
   const cellCount = cells.length;
-  const candidates = found.members.filter((member) => !exclude.has(member.candidate.id));
+  const candidates = found.members;
   const total = (member: Member) => member.weights.reduce((sum, weight) => sum + weight, 0);
   // Strongest first, so that a dominating organisation is always kept before those it dominates.
   const order = candidates
@@ -334,6 +269,11 @@ export function prune(found: Scan, exclude: ReadonlySet<string> = new Set()): Pr
   };
 }
 
-export function buildProblem(opportunity: Opportunity, pool: CandidatePool, options: Options): Problem {
-  return prune(scan(opportunity, pool, options));
+export function buildProblem(
+  opportunity: Opportunity,
+  pool: CandidatePool,
+  options: Options,
+  exclude?: ReadonlySet<string>,
+): Problem {
+  return prune(scan(opportunity, pool, options, exclude));
 }

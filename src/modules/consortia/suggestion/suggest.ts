@@ -5,7 +5,8 @@ import { solveExact } from './exact.ts';
 import { searchHeuristic } from './heuristic.ts';
 import { type Assignment, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
-import { type CandidatePool, candidatePoints, canReach, type Problem, prune, type Scan, scan } from './problem.ts';
+import type { CandidatePool } from './pool.ts';
+import { buildProblem, candidatePoints, canReach, type Problem } from './problem.ts';
 
 export type SuggestedMember = {
   id: string;
@@ -25,9 +26,10 @@ export type Suggestion = {
   members: SuggestedMember[];
   uncovered: { lotId: string; district: string; reason: string }[];
   pruned: Problem['pruned'];
-  /** Kept for explanations and alternatives. */
+  /** Kept for alternatives. */
   problem: Problem;
-  scanned: Scan;
+  opportunity: Opportunity;
+  pool: CandidatePool;
   assignment: Assignment;
   evaluation: Evaluation;
 };
@@ -40,18 +42,11 @@ export async function suggestConsortium(
   options: Options = DEFAULT_OPTIONS,
   how: Method = { method: 'heuristic' },
 ): Promise<Suggestion> {
-  const scanned = scan(opportunity, pool, options);
-  const problem = prune(scanned);
-  if (how.method === 'heuristic') return describe(opportunity, scanned, problem, heuristicAssignment(problem), false);
+  const problem = buildProblem(opportunity, pool, options);
   const start = heuristicAssignment(problem);
+  if (how.method === 'heuristic') return describe(opportunity, pool, problem, start, false);
   const exact = await solveExact(problem, { timeLimitSeconds: how.timeLimitSeconds, start });
-  return { ...describe(opportunity, scanned, problem, exact.assignment, exact.optimal), method: 'exact' };
-}
-
-export function suggestHeuristic(opportunity: Opportunity, pool: CandidatePool, options: Options = DEFAULT_OPTIONS) {
-  const scanned = scan(opportunity, pool, options);
-  const problem = prune(scanned);
-  return describe(opportunity, scanned, problem, heuristicAssignment(problem), false);
+  return { ...describe(opportunity, pool, problem, exact.assignment, exact.optimal), method: 'exact' };
 }
 
 const heuristicAssignment = (problem: Problem) => searchHeuristic(problem).assignment;
@@ -60,7 +55,7 @@ const percent = (part: number, whole: number) => Math.round((1000 * part) / Math
 
 function describe(
   opportunity: Opportunity,
-  scanned: Scan,
+  pool: CandidatePool,
   problem: Problem,
   assignment: Assignment,
   optimal: boolean,
@@ -125,7 +120,8 @@ function describe(
     uncovered,
     pruned: problem.pruned,
     problem,
-    scanned,
+    opportunity,
+    pool,
     assignment,
     evaluation,
   };
@@ -145,7 +141,12 @@ export type Alternative = {
 export function alternatives(suggestion: Suggestion): Alternative[] {
   const current = new Set(suggestion.members.map((member) => member.id));
   return suggestion.members.map((member) => {
-    const problem = prune(suggestion.scanned, new Set([member.id]));
+    const problem = buildProblem(
+      suggestion.opportunity,
+      suggestion.pool,
+      suggestion.problem.options,
+      new Set([member.id]),
+    );
     const { evaluation } = searchHeuristic(problem);
     const ids = new Set(evaluation.members.map((k) => problem.members[k]?.candidate.id ?? ''));
     return {

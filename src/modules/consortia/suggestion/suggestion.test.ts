@@ -4,7 +4,8 @@ import { solveExact } from './exact.ts';
 import { searchHeuristic } from './heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
-import { buildProblem, indexCandidates, prune, scan } from './problem.ts';
+import { indexCandidates } from './pool.ts';
+import { buildProblem, candidatePoints, canReach, type Member, POINT, prune, scan } from './problem.ts';
 import { alternatives, suggestConsortium } from './suggest.ts';
 
 /** A seeded generator, so a failing case can be replayed. */
@@ -78,16 +79,36 @@ const better = (a: Outcome, b: Outcome) =>
  * nothing pruned, each with its best lead: the optimum by brute force.
  */
 function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Options): Outcome {
-  // The same weights as the solvers, but nothing pruned: with no minimum share the scan keeps every organisation
-  // that can deliver a cell, and no dominance pruning follows.
-  const indexed = indexCandidates(pool);
-  const all = scan(opportunity, indexed, { ...options, minSharePercent: 0 });
+  // Every organisation that can deliver a cell, with its weights worked out here from their definition, so
+  // that nothing the solvers prune is missing.
+  const found = scan(opportunity, indexCandidates(pool), options);
+  const outcomes = new Set(opportunity.outcomes);
+  const members = pool.flatMap((candidate, index): Member[] => {
+    const cells = found.cells.flatMap((cell, c) =>
+      opportunity.lots[cell.lot]?.services.every((code) => candidate.services.includes(code)) &&
+      candidate.districts.includes(cell.district)
+        ? [c]
+        : [],
+    );
+    if (cells.length === 0) return [];
+    const { points } = candidatePoints(candidate, outcomes, options);
+    const weights = cells.map((c) => {
+      const cell = found.cells[c] as (typeof found.cells)[number];
+      const cellPoints =
+        points +
+        (candidate.homeDistrict === cell.district ? options.weights.local : 0) +
+        (canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0) ? options.weights.reach : 0);
+      return Math.round((cellPoints * POINT * cell.valuePence) / found.totalValue);
+    });
+    const leadBonus = candidate.canLead
+      ? Math.round(options.weights.leadStar * (candidate.leadRating ?? 0) * POINT)
+      : null;
+    return [{ index, candidate, cells: Int32Array.from(cells), weights: Int32Array.from(weights), leadBonus }];
+  });
   const problem = {
-    ...prune(all),
-    members: all.members,
-    capable: all.cells.map((_, c) => all.members.flatMap((member, k) => (member.cells.includes(c) ? [k] : []))),
-    minShareValue: scan(opportunity, indexed, options).minShareValue,
-    options,
+    ...prune(found),
+    members,
+    capable: found.cells.map((_, c) => members.flatMap((member, k) => (member.cells.includes(c) ? [k] : []))),
   };
   const matrix = weightMatrix(problem);
   const owner = new Int32Array(problem.cells.length).fill(-1);
