@@ -136,12 +136,10 @@ function score(context: Context, set: number[]): Scored {
     for (let c = 0; c < cellCount; c++) {
       if (owner[c] !== m) continue;
       let next = -problem.uncoveredCost;
-      for (const k of members)
-        if (k !== m)
-          next = Math.max(
-            next,
-            (matrix[k * cellCount + c] as number) >= 0 ? (matrix[k * cellCount + c] as number) : next,
-          );
+      for (const k of members) {
+        const weight = matrix[k * cellCount + c] as number;
+        if (k !== m && weight >= 0 && weight > next) next = weight;
+      }
       leaveChange += next - (matrix[m * cellCount + c] as number);
     }
     // Filling: take the cells it costs least to move, from members who keep their minimum share.

@@ -10,6 +10,9 @@
 // two consortia with different objectives differ by at least 1, which lets the exact solve prove optimality
 // with an absolute gap below 1.
 //
+// The scan works per profile of the pool's index (pool.ts): organisations with the same services and districts
+// deliver the same cells, so coverage and its value are worked out once for all of them.
+//
 // Pruning is sound (an optimal consortium over the pruned pool is optimal over the whole pool):
 // - an organisation whose deliverable cells are worth less than the minimum share can never be a member;
 // - organisation i is dropped when a kept j can deliver every cell i can with at least i's weight on each, and
