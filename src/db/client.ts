@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -100,3 +101,24 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 /** Anything that runs typed queries: the database itself or an open transaction. */
 export type Executor = Db | Tx;
+
+/**
+ * Plain SQL with `$n` placeholders on a Drizzle executor, so that code written for SqlRunner can take part in a
+ * service's transaction. Each placeholder becomes a bound parameter; nothing is spliced into the text.
+ */
+export function sqlRunnerOf(executor: Executor): SqlRunner {
+  const statement = (text: string, params: unknown[]) => {
+    const parts = text.split(/\$(\d+)/);
+    return sql.join(
+      parts.map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql.param(params[Number(part) - 1]))),
+    );
+  };
+  const run = async <Row>(text: string, params: unknown[] = []) =>
+    ((await executor.execute(statement(text, params))) as unknown as { rows: Row[] }).rows;
+  return {
+    exec: async (script) => {
+      await executor.execute(sql.raw(script));
+    },
+    query: run,
+  };
+}

@@ -94,6 +94,15 @@ export async function publishContract(executor: Executor, id: string, at: Date) 
   return row;
 }
 
+/** The opportunity of a contract that is published and came through the pipeline; none otherwise. */
+export async function publishedOpportunityOf(executor: Executor, contractId: string) {
+  const rows = await executor
+    .select({ opportunityId: contracts.opportunityId })
+    .from(contracts)
+    .where(and(eq(contracts.id, contractId), sql`${contracts.publishedAt} IS NOT NULL`));
+  return rows.flatMap((row) => (row.opportunityId ? [{ opportunityId: row.opportunityId }] : []));
+}
+
 /** A voluntary or community organisation from the directory, to supply a contract. */
 export async function findSupplier(executor: Executor, id: string) {
   const [row] = await executor

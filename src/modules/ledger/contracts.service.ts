@@ -6,6 +6,7 @@ import { opportunitiesService } from '../opportunities/opportunities.service.ts'
 import * as repository from './contracts.repository.ts';
 import { type Actor, RuleError, rolesOn } from './contracts.rules.ts';
 import type { ContractInput } from './ledger.schema.ts';
+import { publishOpenData } from './open-data.ts';
 
 const isUuid = (id: string) => z.uuid().safeParse(id).success;
 export const contractNotFound = () => new HttpError(404, 'Page not found', 'There is no contract at this address.');
@@ -68,6 +69,7 @@ export function contractsService({ database, now = () => new Date() }: { databas
       await db.transaction(async (tx) => {
         const published = await repository.publishContract(tx, id, now());
         if (!published) throw new RuleError('The contract is already published.');
+        await publishOpenData(tx, id, now());
         await recordAudit(tx, {
           actorUserId: actor.userId,
           action: 'contract.publish',

@@ -11,6 +11,7 @@ import { sha256Hex } from './hash-chain.ts';
 import { appendEntry, type NewEntry } from './ledger.append.ts';
 import type { CommitmentInput, CorrectionInput, ResponseInput, ResultInput } from './ledger.schema.ts';
 import type { Contract, Result } from './ledger.tables.ts';
+import { publishOpenData } from './open-data.ts';
 
 export type Upload = { fileName: string; content: Buffer };
 export const MAX_EVIDENCE_FILES = 5;
@@ -52,6 +53,7 @@ export function socialValueService({ database, now = () => new Date() }: { datab
     db.transaction(async (tx) => {
       const written = await appendEntry(tx, { ...entry, actorUserId: actor.userId, recordedAt: now() });
       const applied = await apply(tx, written.id);
+      await publishOpenData(tx, entry.contractId, now());
       await recordAudit(tx, {
         actorUserId: actor.userId,
         action: `social-value.${entry.kind}`,

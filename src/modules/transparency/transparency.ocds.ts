@@ -176,7 +176,8 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
   const release = {
     ocid: process.ocid,
     id: releaseId,
-    date: iso(date),
+    // With milliseconds: releases are merged by date, and a result and its verification can fall in one second.
+    date: date.toISOString(),
     tag: ['implementation'],
     initiationType: 'tender',
     language: 'en',
