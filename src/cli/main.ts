@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.ts';
 import { migrate } from '../db/migrate.ts';
 import { describeSeed, seedDemoData } from '../db/seed/seed.ts';
 import { alertsService } from '../modules/alerts/alerts.service.ts';
+import { importFrameworkFile } from '../modules/impact/framework-import.cli.ts';
 import { verifyLedgerCommand } from '../modules/ledger/verify-ledger.cli.ts';
 import { importOcdsFile } from '../modules/ocds/ocds-import.cli.ts';
 import { importOrganisationsFile } from '../modules/organisations/import/organisations-import.cli.ts';
@@ -22,6 +23,8 @@ Commands:
                                        columns are listed on the hub admin's import page)
   import-ocds FILE                      store OCDS releases from a release package, record package or list of
                                        releases (JSON, up to 100 MB); releases already stored are skipped
+  import-framework FILE                publish the next impact framework version from a JSON or CSV file (the
+                                       formats of the hub admin's framework import page); all of it or none
   send-digests                         e-mail this week's digest of fitting opportunities to everyone on weekly
                                        alerts who has not had it yet (safe to run again: each week is sent once)
   verify-ledger                        recompute the social value ledger's hash chain and evidence hashes; exits 0
@@ -55,6 +58,7 @@ export async function runCli(argv: string[]): Promise<number> {
       'create-admin',
       'import-organisations',
       'import-ocds',
+      'import-framework',
       'backup',
       'restore',
     ].includes(command)
@@ -97,6 +101,8 @@ export async function runCli(argv: string[]): Promise<number> {
       return await importOrganisationsFile(database, argument ?? '');
     } else if (command === 'import-ocds') {
       return await importOcdsFile(database, argument ?? '');
+    } else if (command === 'import-framework') {
+      return await importFrameworkFile(database, argument ?? '');
     } else if (command === 'backup') {
       const result = await backup(database, argument ?? '');
       console.log(`Wrote ${result.rows} rows from ${result.tables} tables to ${argument}.`);
