@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { consortiaModule } from './modules/consortia/consortia.routes.ts';
 import { comparisonModule } from './modules/impact/comparison.routes.ts';
 import { coverageModule } from './modules/impact/coverage.routes.ts';
 import { impactFrameworkAdminModule } from './modules/impact/framework.admin.routes.ts';
@@ -90,6 +91,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     contractResultsModule,
     ledgerAdminModule,
     transparencyModule,
+    consortiaModule,
   ]) {
     await app.register(module, moduleOptions);
   }

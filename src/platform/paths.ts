@@ -13,7 +13,6 @@ export const paths = {
   accessibility: () => '/accessibility',
   privacy: () => '/privacy',
   cookies: () => '/cookies',
-  section: ({ slug }: { slug: string }) => `/${slug}`,
   account: {
     register: () => '/register',
     registered: () => '/register/check-your-email',
@@ -110,6 +109,19 @@ export const paths = {
     respond: ({ id, resultId }: { id: string; resultId: string }) => `/contracts/${id}/results/${resultId}/respond`,
     verify: ({ id, resultId }: { id: string; resultId: string }) => `/contracts/${id}/results/${resultId}/verify`,
     evidence: ({ id, evidenceId }: { id: string; evidenceId: string }) => `/contracts/${id}/evidence/${evidenceId}`,
+  },
+  consortia: {
+    index: () => '/consortia',
+    new: ({ opportunityId }: { opportunityId: string }) => `/opportunities/${opportunityId}/consortia/new`,
+    show: ({ id }: { id: string }) => `/consortia/${id}`,
+    members: ({ id }: { id: string }) => `/consortia/${id}/members`,
+    answer: ({ id, organisationId }: { id: string; organisationId: string }) =>
+      `/consortia/${id}/members/${organisationId}/answer`,
+    allocations: ({ id }: { id: string }) => `/consortia/${id}/allocations`,
+    terms: ({ id }: { id: string }) => `/consortia/${id}/terms`,
+    charter: ({ id }: { id: string }) => `/consortia/${id}/charter`,
+    decisions: ({ id }: { id: string }) => `/consortia/${id}/decisions`,
+    listing: ({ id }: { id: string }) => `/consortia/${id}/listing`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

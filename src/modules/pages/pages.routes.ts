@@ -1,8 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ModuleOptions } from '../../app.ts';
-import { HttpError } from '../../platform/errors.ts';
 import { paths } from '../../platform/paths.ts';
-import { upcomingSections } from './sections.ts';
 
 const HEALTH_TIMEOUT_MS = 2000;
 
@@ -20,12 +18,6 @@ export const pagesModule: FastifyPluginAsync<ModuleOptions> = async (app, { data
   app.get(paths.cookies(), publicPage, async (_request, reply) =>
     reply.view('pages/views/cookies.njk', { title: 'Cookies' }),
   );
-
-  app.get<{ Params: { slug: string } }>('/:slug(consortia)', publicPage, async (request, reply) => {
-    const section = upcomingSections[request.params.slug];
-    if (!section) throw new HttpError(404, 'Page not found');
-    return reply.view('pages/views/section.njk', { title: section.title, section });
-  });
 
   app.get(paths.health(), publicPage, async (_request, reply) => {
     try {

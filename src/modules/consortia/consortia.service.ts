@@ -1,0 +1,194 @@
+import type { Database, SqlRunner } from '../../db/client.ts';
+import { recordAuditSql } from '../../platform/audit.ts';
+import { HttpError } from '../../platform/errors.ts';
+import { RuleError } from '../ledger/contracts.rules.ts';
+import * as repository from './consortia.repository.ts';
+import { type FairnessFlag, type FairTerms, flagTerms } from './terms/index.ts';
+
+// The rules of a consortium. Its lead's members run it: they invite, allocate, and record the terms and the
+// charter. An invited organisation sees the consortium and its terms, so that it can decide, and answers for
+// itself. Members see the private space. Anyone else sees a consortium only when it has chosen to be listed, and
+// then only its public face. Every change is written with its audit entry in one transaction.
+
+export type Actor = { userId: string; ip: string; organisationIds: readonly string[] };
+export type Access = ReturnType<typeof accessTo>;
+
+const notFound = () => new HttpError(404, 'Page not found', 'There is no consortium at this address.');
+const forbidden = (who: string) => new HttpError(403, 'You do not have permission to do this', `Only ${who} can.`);
+
+/** What the person may see and do, from their organisations' places in the consortium. */
+export function accessTo(
+  consortium: Pick<repository.Consortium, 'lead_organisation_id' | 'listed'>,
+  members: Pick<repository.Member, 'organisation_id' | 'status'>[],
+  actor: Actor | null,
+) {
+  const mine = members.filter((member) => actor?.organisationIds.includes(member.organisation_id));
+  const isLead = actor?.organisationIds.includes(consortium.lead_organisation_id) ?? false;
+  const isMember = mine.some((member) => member.status === 'accepted');
+  const invitations = mine.filter((member) => member.status === 'invited').map((member) => member.organisation_id);
+  return {
+    isLead,
+    isMember,
+    /** The organisations of the person with an invitation to answer. */
+    invitations,
+    /** The private space: documents, decisions, allocations, cash gaps. */
+    seesPrivate: isMember,
+    /** The terms and the charter: members, and those invited, who must know what they are joining. */
+    seesTerms: isMember || invitations.length > 0 || consortium.listed,
+    seesAnything: isMember || invitations.length > 0 || consortium.listed,
+  };
+}
+
+export function consortiaService({ database }: { database: Database }) {
+  const audit = (sql: SqlRunner, actor: Actor, action: string, id: string, details: Record<string, unknown> = {}) =>
+    recordAuditSql(sql, {
+      actorUserId: actor.userId,
+      action: `consortium.${action}`,
+      subjectType: 'consortium',
+      subjectId: id,
+      details,
+      ip: actor.ip,
+    });
+
+  const load = async (id: string, actor: Actor | null) => {
+    const consortium = /^[0-9a-f-]{36}$/i.test(id) ? await repository.findConsortium(database, id) : undefined;
+    if (!consortium) throw notFound();
+    const members = await repository.membersOf(database, id);
+    const access = accessTo(consortium, members, actor);
+    if (!access.seesAnything) throw notFound();
+    return { consortium, members, access };
+  };
+  const asLead = async (id: string, actor: Actor) => {
+    const loaded = await load(id, actor);
+    if (!loaded.access.isLead) throw forbidden('the lead organisation’s members');
+    if (loaded.consortium.status === 'withdrawn') throw new RuleError('The consortium has been withdrawn.');
+    return loaded;
+  };
+
+  return {
+    load,
+
+    /** The consortia the person's organisations belong to or are invited to. */
+    mine: (actor: Actor) => repository.consortiaOf(database, actor.organisationIds),
+
+    listedFor: (opportunityId: string) => repository.listedFor(database, opportunityId),
+
+    async create(input: { opportunityId: string; leadOrganisationId: string; name: string }, actor: Actor) {
+      if (!actor.organisationIds.includes(input.leadOrganisationId))
+        throw new RuleError('Choose an organisation you belong to as the lead', 'leadOrganisationId');
+      const [opportunity, lead] = await Promise.all([
+        repository.findOpportunity(database, input.opportunityId),
+        repository.findVcse(database, input.leadOrganisationId),
+      ]);
+      if (opportunity?.status !== 'published')
+        throw new RuleError('Consortia can only be formed for an opportunity open for bids.');
+      if (!lead) throw new RuleError('The lead must be a voluntary or community organisation', 'leadOrganisationId');
+      return database.transaction(async (tx) => {
+        const id = await repository.insertConsortium(tx, { ...input, userId: actor.userId });
+        await audit(tx, actor, 'create', id, { opportunityId: input.opportunityId, lead: input.leadOrganisationId });
+        return id;
+      });
+    },
+
+    async invite(id: string, input: { organisationId: string; role: 'partner' | 'subcontractor' }, actor: Actor) {
+      const { consortium } = await asLead(id, actor);
+      if (consortium.status !== 'forming')
+        throw new RuleError('Members can only be invited while the consortium is forming.', 'organisationId');
+      const organisation = await repository.findVcse(database, input.organisationId);
+      if (!organisation)
+        throw new RuleError('Choose a voluntary or community organisation from the directory', 'organisationId');
+      await database.transaction(async (tx) => {
+        const invited = await repository.insertInvitation(tx, { consortiumId: id, ...input, userId: actor.userId });
+        if (!invited)
+          throw new RuleError(`${organisation.name} is already a member or has been invited`, 'organisationId');
+        await audit(tx, actor, 'invite', id, input);
+      });
+      return organisation;
+    },
+
+    async answer(id: string, organisationId: string, accept: boolean, actor: Actor) {
+      const { access } = await load(id, actor);
+      if (!access.invitations.includes(organisationId)) throw forbidden('the invited organisation’s members');
+      await database.transaction(async (tx) => {
+        const answered = await repository.answerInvitation(tx, {
+          consortiumId: id,
+          organisationId,
+          accept,
+          userId: actor.userId,
+        });
+        if (!answered) throw new RuleError('This invitation has already been answered.');
+        await audit(tx, actor, accept ? 'accept' : 'decline', id, { organisationId });
+      });
+    },
+
+    /** Who delivers each lot in each district; every named organisation must be an accepted member. */
+    async allocate(id: string, cells: repository.Allocation[], actor: Actor) {
+      const { consortium, members } = await asLead(id, actor);
+      const accepted = new Set(members.filter((m) => m.status === 'accepted').map((m) => m.organisation_id));
+      const lots = await repository.lotsOf(database, consortium.opportunity_id);
+      const valid = new Set(lots.flatMap((lot) => lot.districts.map((district) => `${lot.id}:${district}`)));
+      for (const cell of cells) {
+        if (!valid.has(`${cell.lot_id}:${cell.district}`))
+          throw new RuleError('Allocate only the opportunity’s lots in their districts.', 'allocations');
+        if (!accepted.has(cell.organisation_id))
+          throw new RuleError('Allocate work only to members who have accepted.', 'allocations');
+      }
+      await database.transaction(async (tx) => {
+        await repository.replaceAllocations(tx, id, cells);
+        await audit(tx, actor, 'allocate', id, { cells: cells.length });
+      });
+    },
+
+    /** Records a new version of the fair-terms agreement, with the flags it raises against the hub's defaults. */
+    async recordTerms(id: string, terms: FairTerms, actor: Actor): Promise<FairnessFlag[]> {
+      const { members } = await asLead(id, actor);
+      const current = members.filter((member) => member.status !== 'declined');
+      const ids = new Set(current.map((member) => member.organisation_id));
+      if (terms.pbrShares.some((share) => !ids.has(share.memberId)))
+        throw new RuleError('Give payment-by-results shares only to members of the consortium.', 'pbrShares');
+      const flags = flagTerms(
+        terms,
+        current.map((member) => ({
+          id: member.organisation_id,
+          name: member.name,
+          tier: member.tier as 1 | 2 | 3 | 4 | 5 | null,
+        })),
+      );
+      await database.transaction(async (tx) => {
+        const version = await repository.insertTerms(tx, id, terms, flags, actor.userId);
+        await audit(tx, actor, 'terms', id, { version, flags: flags.map((flag) => flag.code) });
+      });
+      return flags;
+    },
+
+    async recordCharter(
+      id: string,
+      charter: { leadDelivers: boolean; leadDelivery: string; conflictsOfInterest: string; willNotCompete: boolean },
+      actor: Actor,
+    ) {
+      await asLead(id, actor);
+      await database.transaction(async (tx) => {
+        const version = await repository.insertCharter(tx, id, charter, actor.userId);
+        await audit(tx, actor, 'charter', id, { version });
+      });
+    },
+
+    async recordDecision(id: string, decision: string, actor: Actor) {
+      const { access } = await load(id, actor);
+      if (!access.isMember) throw forbidden('the consortium’s members');
+      await database.transaction(async (tx) => {
+        await repository.insertDecision(tx, id, decision, actor.userId);
+        await audit(tx, actor, 'decision', id);
+      });
+    },
+
+    async setListed(id: string, listed: boolean, actor: Actor) {
+      await asLead(id, actor);
+      await database.transaction(async (tx) => {
+        await repository.setListed(tx, id, listed);
+        await audit(tx, actor, listed ? 'list' : 'unlist', id);
+      });
+    },
+  };
+}
+export type ConsortiaService = ReturnType<typeof consortiaService>;

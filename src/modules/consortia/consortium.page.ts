@@ -1,0 +1,92 @@
+import type { SqlRunner } from '../../db/client.ts';
+import { formatPounds } from '../../platform/money.ts';
+import { districtName } from '../geography/geography.ts';
+import * as repository from './consortia.repository.ts';
+import type { Actor, ConsortiaService } from './consortia.service.ts';
+import { type FairnessFlag, type FairTerms, REFERRAL_ALLOCATION_LABELS } from './terms/index.ts';
+
+const ROLE_LABELS: Record<repository.MemberRole, string> = {
+  lead: 'Lead',
+  partner: 'Partner',
+  subcontractor: 'Subcontractor',
+};
+const STATUS_LABELS: Record<repository.MemberStatus, string> = {
+  invited: 'Invited',
+  accepted: 'Member',
+  declined: 'Declined',
+};
+const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('en-GB')}%`;
+
+/** Everything the consortium page shows, cut to what the person may see. */
+export async function consortiumPage(
+  sql: SqlRunner,
+  consortia: ConsortiaService,
+  id: string,
+  actor: Actor | null,
+  { find }: { find: string },
+) {
+  const { consortium, members, access } = await consortia.load(id, actor);
+  const [terms, charters, decisions, lots, allocations, found] = await Promise.all([
+    access.seesTerms ? repository.termsVersions<FairTerms, FairnessFlag>(sql, id) : [],
+    repository.charterVersions(sql, id),
+    access.seesPrivate ? repository.decisionsOf(sql, id) : [],
+    access.seesPrivate ? repository.lotsOf(sql, consortium.opportunity_id) : [],
+    access.seesPrivate ? repository.allocationsOf(sql, id) : [],
+    access.isLead && find ? repository.findVcseByName(sql, find) : [],
+  ]);
+  const visibleMembers = access.seesPrivate ? members : members.filter((member) => member.status === 'accepted');
+  const accepted = members.filter((member) => member.status === 'accepted');
+  const nameOf = new Map(members.map((member) => [member.organisation_id, member.name]));
+  const ownerOf = new Map(allocations.map((cell) => [`${cell.lot_id}:${cell.district}`, cell.organisation_id]));
+  const [latestTerms] = terms;
+  return {
+    title: consortium.name,
+    consortium,
+    access,
+    members: visibleMembers.map((member) => ({
+      ...member,
+      roleLabel: ROLE_LABELS[member.role],
+      statusLabel: STATUS_LABELS[member.status],
+      cells: allocations.filter((cell) => cell.organisation_id === member.organisation_id).length,
+    })),
+    invitations: access.invitations.map((organisationId) => ({
+      organisationId,
+      name: nameOf.get(organisationId) ?? '',
+    })),
+    acceptedMembers: accepted,
+    lots: lots.map((lot) => ({
+      ...lot,
+      value: lot.value_pence === null ? 'Not given' : formatPounds(lot.value_pence),
+      cells: lot.districts.map((district) => ({
+        field: `cell:${lot.id}:${district}`,
+        district: districtName(district),
+        owner: ownerOf.get(`${lot.id}:${district}`) ?? '',
+      })),
+    })),
+    unallocated: lots.reduce(
+      (count, lot) => count + lot.districts.filter((district) => !ownerOf.has(`${lot.id}:${district}`)).length,
+      0,
+    ),
+    terms: latestTerms && {
+      version: latestTerms.version,
+      recordedAt: latestTerms.recorded_at,
+      recordedBy: latestTerms.recorded_by_name,
+      maxPaymentDays: latestTerms.terms.maxPaymentDays,
+      managementFee: percent(latestTerms.terms.managementFeeBasisPoints),
+      referral: REFERRAL_ALLOCATION_LABELS[latestTerms.terms.referralAllocation],
+      pbr: latestTerms.terms.pbrShares.map((share) => ({
+        name: nameOf.get(share.memberId) ?? 'A former member',
+        share: percent(share.atRiskBasisPoints),
+      })),
+      riskSharing: latestTerms.terms.riskSharing,
+      exitNoticeDays: latestTerms.terms.exitNoticeDays,
+      exitTerms: latestTerms.terms.exitTerms,
+      flags: latestTerms.flags,
+      earlierVersions: terms.length - 1,
+    },
+    charter: charters[0],
+    charterVersions: charters.length,
+    decisions,
+    found,
+  };
+}
