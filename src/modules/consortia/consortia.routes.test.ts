@@ -152,7 +152,7 @@ test('terms are flagged against the hub defaults, shown to members, and kept as 
   const empty = await lead.post(terms, {}, { from: terms });
   assert.equal(empty.statusCode, 400);
   assert.match(empty.body, /Enter the longest time, in days, the lead may take to pay members/);
-  const unfair = {
+  const unfair: Record<string, string> = {
     maxPaymentDays: '45',
     managementFeePercent: '20',
     referralAllocation: 'lead_discretion',
