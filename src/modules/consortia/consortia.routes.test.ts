@@ -176,9 +176,14 @@ test('terms are flagged against the hub defaults, shown to members, and kept as 
     'unfair_referral_allocation',
   ]);
 
-  const fair = { ...unfair, maxPaymentDays: '30', managementFeePercent: '10', referralAllocation: 'rotation' };
-  fair[`pbr-${organisations.partner}`] = '0';
-  fair.exitNoticeDays = '90';
+  const fair = {
+    ...unfair,
+    maxPaymentDays: '30',
+    managementFeePercent: '10',
+    referralAllocation: 'rotation',
+    [`pbr-${organisations.partner}`]: '0',
+    exitNoticeDays: '90',
+  };
   assert.equal((await lead.post(terms, fair, { from: terms })).statusCode, 303);
   const now = (await lead.get(page())).body;
   assert.doesNotMatch(now, /Why this matters/);
