@@ -218,4 +218,7 @@ test('once listed, anyone sees the members, terms and charter, but not the priva
   assert.doesNotMatch(visitor.body, /Weekly calls on Mondays/);
   assert.doesNotMatch(visitor.body, /id="allocations"/);
   assert.doesNotMatch(visitor.body, /_csrf/, 'no forms for a visitor');
+  const opportunity = (await (await agentFor(people.outsider)).get(`/opportunities/${opportunityId}`)).body;
+  assert.match(opportunity, /Swale Together<\/a>, led by lead charity, 2 members/);
+  assert.match(opportunity, /Form a consortium/);
 });

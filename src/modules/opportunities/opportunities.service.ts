@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { listedFor as listedConsortia } from '../consortia/consortia.repository.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
@@ -100,10 +101,17 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     /** The current framework's outcomes, for the form's checkboxes. */
     outcomeOptions: () => impact.currentOutcomes(),
 
-    /** Documents, and clarification questions: every one for the buyer, answered ones for everyone else. */
+    /**
+     * Documents, clarification questions (every one for the buyer, answered ones for everyone else), and the
+     * consortia that have chosen to be listed as bidding for it.
+     */
     async extras(id: string, isBuyer: boolean) {
-      const [documents, questions] = await Promise.all([listDocuments(db, id), listQuestions(db, id, !isBuyer)]);
-      return { documents, questions };
+      const [documents, questions, consortia] = await Promise.all([
+        listDocuments(db, id),
+        listQuestions(db, id, !isBuyer),
+        listedConsortia(database, id),
+      ]);
+      return { documents, questions, consortia };
     },
 
     async listMine(actor: Actor) {

@@ -15,7 +15,7 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
   const actions = isBuyer
     ? nextTransitions(opportunity.status).map((name) => ({ name, label: TRANSITIONS[name].label }))
     : [];
-  const { documents, questions } = await service.extras(opportunity.id, isBuyer);
+  const { documents, questions, consortia } = await service.extras(opportunity.id, isBuyer);
   return {
     title: opportunity.title,
     opportunity: presentOpportunity(opportunity),
@@ -37,5 +37,8 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
     })),
     questions,
     questionValues: {},
+    consortia,
+    // Organisations form consortia while the opportunity is open; the buyer does not bid on its own work.
+    canFormConsortium: viewer !== null && !isBuyer && opportunity.status === 'published',
   };
 }
