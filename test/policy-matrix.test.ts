@@ -27,6 +27,7 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/charter': 'signedIn',
   'POST /consortia/:id/decisions': 'signedIn',
   'POST /consortia/:id/listing': 'signedIn',
+  'POST /consortia/:id/bid': 'signedIn',
   'GET /opportunities': 'public',
   'GET /opportunities/:id': 'public',
   'GET /opportunities.atom': 'public',

@@ -122,6 +122,7 @@ export const paths = {
     charter: ({ id }: { id: string }) => `/consortia/${id}/charter`,
     decisions: ({ id }: { id: string }) => `/consortia/${id}/decisions`,
     listing: ({ id }: { id: string }) => `/consortia/${id}/listing`,
+    bid: ({ id }: { id: string }) => `/consortia/${id}/bid`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

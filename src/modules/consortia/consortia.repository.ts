@@ -11,6 +11,7 @@ export type Consortium = {
   opportunity_id: string;
   opportunity_title: string;
   opportunity_status: string;
+  buyer_organisation_id: string;
   name: string;
   lead_organisation_id: string;
   lead_name: string;
@@ -32,7 +33,8 @@ export type Member = {
 
 export async function findConsortium(sql: SqlRunner, id: string) {
   const [row] = await sql.query<Consortium>(
-    `SELECT c.id, c.opportunity_id, p.title AS opportunity_title, p.status AS opportunity_status, c.name,
+    `SELECT c.id, c.opportunity_id, p.title AS opportunity_title, p.status AS opportunity_status,
+            p.buyer_organisation_id, c.name,
             c.lead_organisation_id, l.name AS lead_name, c.listed, c.status, c.created_at
        FROM consortia c JOIN opportunities p ON p.id = c.opportunity_id
        JOIN organisations l ON l.id = c.lead_organisation_id
@@ -275,4 +277,58 @@ export const findVcseByName = (sql: SqlRunner, words: string) =>
       WHERE sector = 'vcse' AND name ILIKE '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
       ORDER BY name LIMIT 10`,
     [words],
+  );
+
+/** Consortia that have bid for the opportunity, for the buyer's award. */
+export const biddingFor = (sql: SqlRunner, opportunityId: string) =>
+  sql.query<{ id: string; name: string; lead_organisation_id: string; lead_name: string; members: number }>(
+    `SELECT c.id, c.name, c.lead_organisation_id, l.name AS lead_name,
+            (SELECT count(*)::int FROM consortium_members m WHERE m.consortium_id = c.id AND m.status = 'accepted')
+              AS members
+       FROM consortia c JOIN organisations l ON l.id = c.lead_organisation_id
+      WHERE c.opportunity_id = $1 AND c.status = 'bid'
+      ORDER BY c.bid_at, c.id`,
+    [opportunityId],
+  );
+
+export async function setStatus(sql: SqlRunner, ids: readonly string[], status: ConsortiumStatus) {
+  await sql.query(
+    `UPDATE consortia SET status = $2, bid_at = CASE WHEN $2 = 'bid' THEN now() ELSE bid_at END
+      WHERE id = ANY ($1::uuid[])`,
+    [[...ids], status],
+  );
+}
+
+export type Subcontractor = {
+  consortium_id: string;
+  organisation_id: string;
+  name: string;
+  role: MemberRole;
+  /** Share of the allocated lot value, in basis points; null when nothing is allocated or lots have no value. */
+  share_basis_points: number | null;
+};
+
+/**
+ * The accepted members other than the lead of each consortium, with the share of the work allocated to them:
+ * each cell is worth its lot's value split evenly over the lot's districts.
+ */
+export const subcontractorsOf = (sql: SqlRunner, consortiumIds: readonly string[]) =>
+  sql.query<Subcontractor>(
+    `WITH cells AS (
+       SELECT a.consortium_id, a.organisation_id,
+              coalesce(l.value_pence, 0)::numeric / greatest(cardinality(l.districts), 1) AS value
+         FROM consortium_allocations a JOIN opportunity_lots l ON l.id = a.lot_id
+        WHERE a.consortium_id = ANY ($1::uuid[])),
+     totals AS (SELECT consortium_id, sum(value) AS value FROM cells GROUP BY consortium_id)
+     SELECT m.consortium_id, m.organisation_id, o.name, m.role,
+            CASE WHEN coalesce(t.value, 0) = 0 THEN NULL
+                 ELSE round(10000 * coalesce((SELECT sum(value) FROM cells c
+                                              WHERE c.consortium_id = m.consortium_id
+                                                AND c.organisation_id = m.organisation_id), 0) / t.value)::int
+            END AS share_basis_points
+       FROM consortium_members m JOIN organisations o ON o.id = m.organisation_id
+       LEFT JOIN totals t ON t.consortium_id = m.consortium_id
+      WHERE m.consortium_id = ANY ($1::uuid[]) AND m.status = 'accepted' AND m.role <> 'lead'
+      ORDER BY m.consortium_id, o.name`,
+    [[...consortiumIds]],
   );

@@ -214,6 +214,15 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
     return back(reply, request.params.id, 'The decision has been logged.', '#decisions');
   });
 
+  app.post<IdParams>('/consortia/:id/bid', signedIn, async (request, reply) => {
+    try {
+      await consortia.bid(request.params.id, actorOf(request));
+    } catch (error) {
+      return show(request, reply, { errors: ruleErrors(error, 'bid') });
+    }
+    return back(reply, request.params.id, 'The consortium is now a bidder: the buyer can award the opportunity to it.');
+  });
+
   app.post<IdParams>('/consortia/:id/listing', signedIn, async (request, reply) => {
     const form = parseForm(listingSchema, request.body);
     if (!form.ok) return show(request, reply, { errors: form.errors });

@@ -18,7 +18,7 @@ const forbidden = (who: string) => new HttpError(403, 'You do not have permissio
 
 /** What the person may see and do, from their organisations' places in the consortium. */
 export function accessTo(
-  consortium: Pick<repository.Consortium, 'lead_organisation_id' | 'listed'>,
+  consortium: Pick<repository.Consortium, 'lead_organisation_id' | 'listed' | 'buyer_organisation_id' | 'status'>,
   members: Pick<repository.Member, 'organisation_id' | 'status'>[],
   actor: Actor | null,
 ) {
@@ -26,6 +26,10 @@ export function accessTo(
   const isLead = actor?.organisationIds.includes(consortium.lead_organisation_id) ?? false;
   const isMember = mine.some((member) => member.status === 'accepted');
   const invitations = mine.filter((member) => member.status === 'invited').map((member) => member.organisation_id);
+  // Once it bids, the buyer's staff see what any bidder's public face shows, listed or not.
+  const isBuyer =
+    consortium.status !== 'forming' && (actor?.organisationIds.includes(consortium.buyer_organisation_id) ?? false);
+  const isPublic = consortium.listed || isBuyer;
   return {
     isLead,
     isMember,
@@ -34,8 +38,8 @@ export function accessTo(
     /** The private space: documents, decisions, allocations, cash gaps. */
     seesPrivate: isMember,
     /** The terms and the charter: members, and those invited, who must know what they are joining. */
-    seesTerms: isMember || invitations.length > 0 || consortium.listed,
-    seesAnything: isMember || invitations.length > 0 || consortium.listed,
+    seesTerms: isMember || invitations.length > 0 || isPublic,
+    seesAnything: isMember || invitations.length > 0 || isPublic,
   };
 }
 
@@ -179,6 +183,33 @@ export function consortiaService({ database }: { database: Database }) {
       await database.transaction(async (tx) => {
         await repository.insertDecision(tx, id, decision, actor.userId);
         await audit(tx, actor, 'decision', id);
+      });
+    },
+
+    /**
+     * Names the consortium as a bidder: the buyer can then award the opportunity to it. It must have a member
+     * besides its lead, agreed terms and a lead charter, and the opportunity must still be open.
+     */
+    async bid(id: string, actor: Actor) {
+      const { consortium, members } = await asLead(id, actor);
+      if (consortium.status !== 'forming') throw new RuleError('The consortium has already bid.', 'bid');
+      if (consortium.opportunity_status !== 'published')
+        throw new RuleError('The opportunity is no longer open for bids.', 'bid');
+      const [terms, charters] = await Promise.all([
+        repository.termsVersions(database, id),
+        repository.charterVersions(database, id),
+      ]);
+      const missing = [
+        members.some((member) => member.role !== 'lead' && member.status === 'accepted')
+          ? null
+          : 'a member besides the lead',
+        terms.length ? null : 'fair terms',
+        charters.length ? null : 'a lead charter',
+      ].filter((item): item is string => item !== null);
+      if (missing.length) throw new RuleError(`Before bidding, the consortium needs ${missing.join(', ')}.`, 'bid');
+      await database.transaction(async (tx) => {
+        await repository.setStatus(tx, [id], 'bid');
+        await audit(tx, actor, 'bid', id);
       });
     },
 

@@ -2,35 +2,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import AjvModule from 'ajv-draft-04';
-import addFormatsModule from 'ajv-formats';
+import { ocdsValidators } from '../../../test/support/ocds-schemas.ts';
 import { createTestApp, type TestContext } from '../../../test/support/test-app.ts';
 import { importOcds } from './ocds-import.ts';
 
 // What the API publishes is checked against the official OCDS 1.1.5 package schemas from the shared data.
 const OCDS = path.resolve(import.meta.dirname, '../../../../shared/data/ocds');
-const readJson = (file: string) => JSON.parse(readFileSync(path.join(OCDS, file), 'utf8')) as Record<string, unknown>;
 type Json = Record<string, unknown>;
 
-function validators() {
-  const ajv = new AjvModule.default({ allErrors: true, strict: false });
-  addFormatsModule.default(ajv, ['date-time']);
-  // As the import does: Contracts Finder's own data has a document url with a space ("http://Contract Finder").
-  ajv.addFormat('uri', /^[a-z][a-z0-9+.-]*:\S/i);
-  const schemas = 'schema-1.1.5';
-  ajv.addSchema(readJson(`${schemas}/release-schema.json`));
-  ajv.addSchema(readJson(`${schemas}/versioned-release-validation-schema.json`));
-  return {
-    releasePackage: ajv.compile(readJson(`${schemas}/release-package-schema.json`)),
-    recordPackage: ajv.compile(readJson(`${schemas}/record-package-schema.json`)),
-  };
-}
-
 let context: TestContext;
-let validate: ReturnType<typeof validators>;
+let validate: ReturnType<typeof ocdsValidators>;
 before(async () => {
   context = await createTestApp();
-  validate = validators();
+  validate = ocdsValidators();
   const file = readFileSync(path.join(OCDS, 'contracts-finder-2025-01/cf-ocds-search-release-package-2025-01-23.json'));
   const result = await importOcds(context.database, file, { userId: null }, { maxBytes: 1e8 });
   assert.ok(result.ok && result.stored === 100);

@@ -7,7 +7,39 @@ export const OCID_PREFIX = 'ocds-wckm01';
 
 export const ocidFor = (id: string) => `${OCID_PREFIX}-${id}`;
 
-type Award = { organisationId: string; name: string; valuePence: number | null; awardedAt: Date };
+/** The OCDS extension for the parts of a contract that its supplier subcontracts. */
+export const SUBCONTRACTING_EXTENSION =
+  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_subcontracting_extension/master/extension.json';
+
+type Subcontractor = { organisation_id: string; name: string; role: string; share_basis_points: number | null };
+type Award = {
+  organisationId: string;
+  name: string;
+  valuePence: number | null;
+  awardedAt: Date;
+  /** The other members of the consortium the award went to, if it went to one. */
+  subcontractors?: Subcontractor[];
+};
+
+/**
+ * A consortium's award in the subcontracting extension's terms: its lead is the supplier, and the members'
+ * allocated share of the work is the part subcontracted (a fraction from 0 to 1, as the extension has it).
+ */
+function subcontracting(awards: Award[]) {
+  const members = awards.flatMap((award) => award.subcontractors ?? []);
+  if (members.length === 0) return {};
+  const known = members.every((member) => member.share_basis_points !== null);
+  const fraction = members.reduce((sum, member) => sum + (member.share_basis_points ?? 0), 0) / 10_000;
+  const describe = (member: Subcontractor) =>
+    `${member.name} (${member.role}${member.share_basis_points === null ? '' : `, ${member.share_basis_points / 100}% of the work`})`;
+  return {
+    hasSubcontracting: true,
+    subcontracting: {
+      description: `Delivered by a consortium whose lead is the supplier, with ${members.map(describe).join(', ')}.`,
+      ...(known ? { minimumPercentage: fraction, maximumPercentage: fraction } : {}),
+    },
+  };
+}
 
 export type ReleaseInput = {
   opportunity: Opportunity;
@@ -62,6 +94,7 @@ export function buildRelease(input: ReleaseInput) {
           date: iso(awards[0]?.awardedAt ?? null),
           value: awards.some((item) => item.valuePence !== null) ? gbp(awardValue) : undefined,
           suppliers,
+          ...subcontracting(awards),
         }
       : undefined;
   const hasContract = ['contract', 'completed', 'terminated'].includes(opportunity.status) && award;
@@ -75,6 +108,10 @@ export function buildRelease(input: ReleaseInput) {
     parties: [
       { ...buyer, roles: ['buyer', 'procuringEntity'] },
       ...suppliers.map((supplier) => ({ ...supplier, roles: ['supplier'] })),
+      // partyRole is an open codelist: consortium members are named as the supplier's subcontractors.
+      ...awards
+        .flatMap((award) => award.subcontractors ?? [])
+        .map((member) => ({ id: member.organisation_id, name: member.name, roles: ['subcontractor'] })),
     ],
     buyer,
     planning: {

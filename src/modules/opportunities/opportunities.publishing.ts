@@ -1,6 +1,7 @@
-import type { Executor } from '../../db/client.ts';
+import { type Executor, sqlRunnerOf } from '../../db/client.ts';
+import { subcontractorsOf } from '../consortia/consortia.repository.ts';
 import { listDocuments } from './documents/documents.repository.ts';
-import { buildRelease, tagsFor } from './opportunities.ocds.ts';
+import { buildRelease, SUBCONTRACTING_EXTENSION, tagsFor } from './opportunities.ocds.ts';
 import * as repository from './opportunities.repository.ts';
 
 export type Change = Parameters<typeof tagsFor>[1];
@@ -18,6 +19,8 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
     repository.countReleases(tx, opportunity.ocid),
     listDocuments(tx, opportunityId),
   ]);
+  const consortiumIds = awards.flatMap((award) => (award.consortiumId ? [award.consortiumId] : []));
+  const subcontractors = consortiumIds.length ? await subcontractorsOf(sqlRunnerOf(tx), consortiumIds) : [];
   const tags = tagsFor(opportunity, change);
   // One release per change: the n-th change to a process is `${ocid}-${n}`.
   const releaseId = `${opportunity.ocid}-${count + 1}`;
@@ -25,7 +28,10 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
     opportunity,
     buyerName: opportunity.buyerName,
     lots,
-    awards,
+    awards: awards.map((award) => ({
+      ...award,
+      subcontractors: subcontractors.filter((member) => member.consortium_id === award.consortiumId),
+    })),
     releaseId,
     date,
     tags,
@@ -37,6 +43,8 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
     date,
     tags,
     source: 'platform',
+    // Declared in the package, so that the export names the extension whose fields the release uses.
+    package: consortiumIds.length ? { extensions: [SUBCONTRACTING_EXTENSION] } : {},
     // Stored as JSON would serialise it: fields left undefined are simply absent.
     release: JSON.parse(JSON.stringify(release)),
   });

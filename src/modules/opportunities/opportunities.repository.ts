@@ -93,15 +93,16 @@ export async function deleteLot(executor: Executor, opportunityId: string, lotId
   return rows[0];
 }
 
+/** One award per supplier; a consortium's award goes to its lead and names the consortium. */
 export async function insertAwards(
   executor: Executor,
   opportunityId: string,
-  supplierIds: string[],
+  suppliers: { organisationId: string; consortiumId: string | null }[],
   valuePence: number | null,
 ) {
   await executor
     .insert(opportunityAwards)
-    .values(supplierIds.map((organisationId) => ({ opportunityId, organisationId, valuePence })));
+    .values(suppliers.map((supplier) => ({ opportunityId, ...supplier, valuePence })));
 }
 
 export const listAwards = (executor: Executor, opportunityId: string) =>
@@ -112,6 +113,7 @@ export const listAwards = (executor: Executor, opportunityId: string) =>
       name: organisations.name,
       valuePence: opportunityAwards.valuePence,
       awardedAt: opportunityAwards.awardedAt,
+      consortiumId: opportunityAwards.consortiumId,
     })
     .from(opportunityAwards)
     .innerJoin(organisations, eq(organisations.id, opportunityAwards.organisationId))

@@ -172,8 +172,19 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
   const awardPage = async (request: FastifyRequest<IdParams>, extra: Record<string, unknown> = {}) => {
     const opportunity = await service.findForBuyer(request.params.id, actorFrom(request));
     const q = String((request.query as { q?: unknown } | undefined)?.q ?? '');
-    const suppliers = await service.findSuppliers(q);
-    return { title: `Record the award of “${opportunity.title}”`, opportunity, q, suppliers, values: {}, ...extra };
+    const [suppliers, consortia] = await Promise.all([
+      service.findSuppliers(q),
+      service.biddingConsortia(opportunity.id),
+    ]);
+    return {
+      title: `Record the award of “${opportunity.title}”`,
+      opportunity,
+      q,
+      suppliers,
+      consortia,
+      values: {},
+      ...extra,
+    };
   };
   app.get<IdParams>('/opportunities/:id/award', buying, async (request, reply) =>
     reply.view(view('award'), await awardPage(request)),
@@ -186,7 +197,8 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       return reply.status(400).view(view('award'), page);
     }
     try {
-      await service.award(request.params.id, form.data.supplierIds, form.data.valuePence, actor);
+      const { supplierIds, valuePence, consortiumIds } = form.data;
+      await service.award(request.params.id, supplierIds, valuePence, actor, consortiumIds);
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       const page = await awardPage(request, {

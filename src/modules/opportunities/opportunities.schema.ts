@@ -112,13 +112,16 @@ export const lotSchema = z.object({
 });
 export type LotInput = z.output<typeof lotSchema>;
 
-export const awardSchema = z.object({
-  supplierIds: list(z.uuid({ message: 'Choose suppliers from the list' })).refine(
-    (ids) => ids.length > 0,
-    'Choose at least one supplier',
-  ),
-  valuePence: pounds('Awarded value', '250,000'),
-});
+export const awardSchema = z
+  .object({
+    supplierIds: list(z.uuid({ message: 'Choose suppliers from the list' })),
+    consortiumIds: list(z.uuid({ message: 'Choose consortia from the list' })),
+    valuePence: pounds('Awarded value', '250,000'),
+  })
+  .refine((award) => award.supplierIds.length + award.consortiumIds.length > 0, {
+    message: 'Choose at least one supplier or consortium',
+    path: ['supplierIds'],
+  });
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), z.enum(values).optional()).catch(undefined);

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Database, Executor } from '../../db/client.ts';
+import { type Database, type Executor, sqlRunnerOf } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
-import { listedFor as listedConsortia } from '../consortia/consortia.repository.ts';
+import {
+  biddingFor as consortiaBiddingFor,
+  listedFor as listedConsortia,
+  setStatus as setConsortiumStatus,
+} from '../consortia/consortia.repository.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
@@ -209,21 +213,67 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       return to;
     },
 
-    async award(id: string, supplierIds: string[], valuePence: number | null, actor: Actor) {
+    /**
+     * Awards the opportunity to directory organisations, and to consortia that bid for it: a consortium's award
+     * goes to its lead, the supplier, and its members are shown as subcontractors in the open data.
+     */
+    async award(
+      id: string,
+      supplierIds: string[],
+      valuePence: number | null,
+      actor: Actor,
+      consortiumIds: string[] = [],
+    ) {
       const opportunity = await service.findForBuyer(id, actor);
       checkTransition(opportunity, 'award');
       const unique = [...new Set(supplierIds)];
       const suppliers = await repository.organisationsWithIds(db, unique);
       if (suppliers.length !== unique.length || suppliers.some((supplier) => supplier.sector === 'public'))
         throw new RuleError('Choose suppliers from the directory of voluntary and community organisations.');
+      const bidding = await consortiaBiddingFor(database, id);
+      const consortia = bidding.filter((consortium) => consortiumIds.includes(consortium.id));
+      if (consortia.length !== new Set(consortiumIds).size)
+        throw new RuleError('Choose consortia from those that bid for this opportunity.');
+      const twice = consortia.find((consortium) => unique.includes(consortium.lead_organisation_id));
+      if (twice)
+        throw new RuleError(`${twice.lead_name} is chosen on its own and as the lead of a consortium: choose one.`);
       await db.transaction(async (tx) => {
-        await repository.insertAwards(tx, id, unique, valuePence);
+        await repository.insertAwards(
+          tx,
+          id,
+          [
+            ...unique.map((organisationId) => ({ organisationId, consortiumId: null })),
+            ...consortia.map((consortium) => ({
+              organisationId: consortium.lead_organisation_id,
+              consortiumId: consortium.id,
+            })),
+          ],
+          valuePence,
+        );
+        await setConsortiumStatus(
+          sqlRunnerOf(tx),
+          consortia.map((consortium) => consortium.id),
+          'awarded',
+        );
         await repository.updateOpportunity(tx, id, { status: 'awarded' });
-        const after = { status: 'awarded', suppliers: suppliers.map((supplier) => supplier.name), valuePence };
-        await recordChange(tx, id, 'award', actor, { status: opportunity.status }, after);
-        await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, valuePence });
+        const names = [
+          ...suppliers.map((supplier) => supplier.name),
+          ...consortia.map((consortium) => `${consortium.name} (led by ${consortium.lead_name})`),
+        ];
+        await recordChange(
+          tx,
+          id,
+          'award',
+          actor,
+          { status: opportunity.status },
+          { status: 'awarded', suppliers: names, valuePence },
+        );
+        await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, consortiumIds, valuePence });
       });
     },
+
+    /** Consortia that bid for the opportunity, for the award page. */
+    biddingConsortia: (id: string) => consortiaBiddingFor(database, id),
 
     findSuppliers: (name: string) => (name.trim().length >= 2 ? repository.organisationsNamed(db, name.trim()) : []),
     releases: (ocid: string) => repository.listReleases(db, ocid),

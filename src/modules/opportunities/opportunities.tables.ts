@@ -1,4 +1,16 @@
-import { bigint, boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  date,
+  integer,
+  json,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 // The tables of migration 0005 and the OCDS release store of 0004, typed for this module's queries.
 
@@ -54,6 +66,8 @@ export const opportunityAwards = pgTable('opportunity_awards', {
   organisationId: uuid('organisation_id').notNull(),
   valuePence: bigint('value_pence', { mode: 'number' }),
   awardedAt: at('awarded_at').notNull().defaultNow(),
+  /** Set when the award went to a consortium, whose lead is the organisation. */
+  consortiumId: uuid('consortium_id'),
 });
 
 export const opportunityHistory = pgTable('opportunity_history', {
@@ -72,7 +86,10 @@ export const ocdsReleases = pgTable('ocds_releases', {
   date: at('date').notNull(),
   tags: text('tags').array().notNull(),
   source: text('source').$type<'platform' | 'import'>().notNull(),
-  release: jsonb('release').$type<Record<string, unknown>>().notNull(),
+  /** The publisher, licence and extensions of the package the release came in. */
+  package: jsonb('package').$type<Record<string, unknown>>(),
+  // json since migration 0013: kept as written.
+  release: json('release').$type<Record<string, unknown>>().notNull(),
 });
 
 // Migration 0010: the impact framework outcomes an opportunity asks for, by code.
@@ -87,7 +104,7 @@ export type OpportunityLot = typeof opportunityLots.$inferSelect;
 
 export const ocdsRecords = pgTable('ocds_records', {
   ocid: text('ocid').primaryKey(),
-  compiledRelease: jsonb('compiled_release').$type<Record<string, unknown>>().notNull(),
+  compiledRelease: json('compiled_release').$type<Record<string, unknown>>().notNull(),
   releaseCount: integer('release_count').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
