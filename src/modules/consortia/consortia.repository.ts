@@ -299,6 +299,15 @@ export async function setStatus(sql: SqlRunner, ids: readonly string[], status: 
   );
 }
 
+/** Moves the consortia awarded an opportunity on with its contract: delivering, then completed. */
+export async function followAwarded(sql: SqlRunner, opportunityId: string, status: 'delivering' | 'completed') {
+  await sql.query(
+    `UPDATE consortia c SET status = $2
+      WHERE EXISTS (SELECT 1 FROM opportunity_awards a WHERE a.consortium_id = c.id AND a.opportunity_id = $1)`,
+    [opportunityId, status],
+  );
+}
+
 export type Subcontractor = {
   consortium_id: string;
   organisation_id: string;

@@ -122,4 +122,17 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
   assert.match(published?.subcontracting.description ?? '', /Partner Group \(subcontractor, 50% of the work\)/);
   assert.deepEqual(release.parties.find((party) => party.id === partner.id)?.roles, ['subcontractor']);
   assert.deepEqual(release.parties.find((party) => party.id === lead.id)?.roles, ['supplier']);
+
+  // The consortium follows its contract: delivering, then completed, when members may rate the lead.
+  const stage = async () =>
+    (await database.query<{ status: string }>('SELECT status FROM consortia WHERE id = $1', [id]))[0]?.status;
+  await opportunities.transition(opportunityId, 'contract', buyer.actor);
+  assert.equal(await stage(), 'delivering');
+  const [contract] = await database.query<{ supplier_organisation_id: string }>(
+    'SELECT supplier_organisation_id FROM contracts WHERE opportunity_id = $1',
+    [opportunityId],
+  );
+  assert.equal(contract?.supplier_organisation_id, lead.id, 'the lead holds the contract');
+  await opportunities.transition(opportunityId, 'complete', buyer.actor);
+  assert.equal(await stage(), 'completed');
 });

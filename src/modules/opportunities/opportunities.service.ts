@@ -5,6 +5,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
 import {
   biddingFor as consortiaBiddingFor,
+  followAwarded as followAwardedConsortia,
   listedFor as listedConsortia,
   setStatus as setConsortiumStatus,
 } from '../consortia/consortia.repository.ts';
@@ -37,6 +38,12 @@ const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
 const notYours = () =>
   new HttpError(403, 'You do not have permission to do this', 'Only officers of the buying organisation can.');
+
+const CONSORTIUM_STAGES: Partial<Record<Transition, 'delivering' | 'completed'>> = {
+  contract: 'delivering',
+  complete: 'completed',
+  terminate: 'completed',
+};
 
 export function opportunitiesService({ database, now = () => new Date() }: { database: Database; now?: () => Date }) {
   const { db } = database;
@@ -209,6 +216,9 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         await audit(tx, actor, `opportunity.${transition}`, id, { from: opportunity.status, to });
         // Each award becomes a contract whose social value is then recorded in the ledger.
         if (transition === 'contract') await createContractsForAwards(tx, id, actor);
+        // A consortium awarded the work delivers it under contract; once it ends, members can rate the lead.
+        const consortiumStage = CONSORTIUM_STAGES[transition];
+        if (consortiumStage) await followAwardedConsortia(sqlRunnerOf(tx), id, consortiumStage);
       });
       return to;
     },
