@@ -28,6 +28,8 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/decisions': 'signedIn',
   'POST /consortia/:id/listing': 'signedIn',
   'POST /consortia/:id/bid': 'signedIn',
+  'GET /admin/consortia/fair-terms': 'hubAdmin',
+  'POST /admin/consortia/fair-terms': 'hubAdmin',
   'GET /opportunities': 'public',
   'GET /opportunities/:id': 'public',
   'GET /opportunities.atom': 'public',

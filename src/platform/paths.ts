@@ -143,6 +143,7 @@ export const paths = {
     audit: (query: { page?: string } = {}) => withQuery('/admin/audit', query),
     outbox: () => '/admin/outbox',
     ledger: () => '/admin/ledger',
+    fairness: () => '/admin/consortia/fair-terms',
     outboxMessage: ({ id }: { id: string }) => `/admin/outbox/${id}`,
     imports: { organisations: () => '/admin/imports/organisations', ocds: () => '/admin/imports/ocds' },
     ocdsParties: () => '/admin/ocds/parties',

@@ -18,7 +18,8 @@ import {
 } from './consortia.schema.ts';
 import { type Actor, consortiaService } from './consortia.service.ts';
 import { consortiumPage } from './consortium.page.ts';
-import { FAIRNESS_DEFAULTS, fairTermsSchema, REFERRAL_ALLOCATION_LABELS, REFERRAL_ALLOCATIONS } from './terms/index.ts';
+import { currentFairnessDefaults } from './fairness-settings.ts';
+import { fairTermsSchema, REFERRAL_ALLOCATION_LABELS, REFERRAL_ALLOCATIONS } from './terms/index.ts';
 
 type IdParams = { Params: { id: string } };
 const view = (name: string) => `consortia/views/${name}.njk`;
@@ -156,7 +157,7 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
       consortium,
       members: members.filter((member) => member.status !== 'declined'),
       referralAllocations: REFERRAL_ALLOCATIONS.map((value) => ({ value, ...REFERRAL_ALLOCATION_LABELS[value] })),
-      defaults: FAIRNESS_DEFAULTS,
+      defaults: await currentFairnessDefaults(database),
       values,
       errors,
     });

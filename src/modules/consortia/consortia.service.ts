@@ -3,6 +3,7 @@ import { recordAuditSql } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { RuleError } from '../ledger/contracts.rules.ts';
 import * as repository from './consortia.repository.ts';
+import { currentFairnessDefaults } from './fairness-settings.ts';
 import { type FairnessFlag, type FairTerms, flagTerms } from './terms/index.ts';
 
 // The rules of a consortium. Its lead's members run it: they invite, allocate, and record the terms and the
@@ -157,6 +158,7 @@ export function consortiaService({ database }: { database: Database }) {
           name: member.name,
           tier: member.tier as 1 | 2 | 3 | 4 | 5 | null,
         })),
+        await currentFairnessDefaults(database),
       );
       await database.transaction(async (tx) => {
         const version = await repository.insertTerms(tx, id, terms, flags, actor.userId);
