@@ -6,6 +6,7 @@ import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
 import { consortiaModule } from './modules/consortia/consortia.routes.ts';
+import { consortiumDocumentsModule } from './modules/consortia/consortium-documents.routes.ts';
 import { fairnessSettingsModule } from './modules/consortia/fairness-settings.routes.ts';
 import { comparisonModule } from './modules/impact/comparison.routes.ts';
 import { coverageModule } from './modules/impact/coverage.routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     transparencyModule,
     consortiaModule,
     fairnessSettingsModule,
+    consortiumDocumentsModule,
   ]) {
     await app.register(module, moduleOptions);
   }

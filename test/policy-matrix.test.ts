@@ -28,6 +28,8 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/decisions': 'signedIn',
   'POST /consortia/:id/listing': 'signedIn',
   'POST /consortia/:id/bid': 'signedIn',
+  'POST /consortia/:id/documents': 'signedIn',
+  'GET /consortia/:id/documents/:documentId': 'signedIn',
   'GET /admin/consortia/fair-terms': 'hubAdmin',
   'POST /admin/consortia/fair-terms': 'hubAdmin',
   'GET /opportunities': 'public',

@@ -123,6 +123,8 @@ export const paths = {
     decisions: ({ id }: { id: string }) => `/consortia/${id}/decisions`,
     listing: ({ id }: { id: string }) => `/consortia/${id}/listing`,
     bid: ({ id }: { id: string }) => `/consortia/${id}/bid`,
+    documents: ({ id }: { id: string }) => `/consortia/${id}/documents`,
+    document: ({ id, documentId }: { id: string; documentId: string }) => `/consortia/${id}/documents/${documentId}`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

@@ -64,6 +64,38 @@ export class Agent {
     );
   }
 
+  /** Posts fields and files the way a browser's multipart form does, with the CSRF token from `from`. */
+  async postMultipart(
+    url: string,
+    from: string,
+    fields: Record<string, string>,
+    files: { field: string; name: string; content: Buffer }[] = [],
+  ) {
+    const boundary = '----wc-agent-boundary';
+    const part = (headers: string, body: Buffer | string) =>
+      Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n')]);
+    const payload = Buffer.concat([
+      part('Content-Disposition: form-data; name="_csrf"', await this.csrfToken(from)),
+      ...Object.entries(fields).map(([name, value]) => part(`Content-Disposition: form-data; name="${name}"`, value)),
+      ...files.map((file) =>
+        part(
+          `Content-Disposition: form-data; name="${file.field}"; filename="${file.name}"\r\nContent-Type: application/octet-stream`,
+          file.content,
+        ),
+      ),
+      Buffer.from(`--${boundary}--\r\n`),
+    ]);
+    return this.remember(
+      await this.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.ip,
+        headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload,
+      }),
+    );
+  }
+
   async signIn(email: string, password: string) {
     const response = await this.post('/sign-in', { email, password });
     if (response.statusCode !== 303) throw new Error(`sign-in failed for ${email}: ${response.statusCode}`);

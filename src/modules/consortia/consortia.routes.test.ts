@@ -121,6 +121,35 @@ test('only the lead invites; the invited organisation answers for itself, once',
   assert.match((await lead.get(page())).body, /Weekly calls on Mondays\./);
 });
 
+test('documents are for members only: added, listed and downloaded by them, hidden from everyone else', async () => {
+  const partner = await agentFor(people.partner);
+  const pdf = Buffer.from('%PDF-1.4\n% draft bid\n%%EOF\n', 'latin1');
+  const none = await partner.postMultipart(`${page()}/documents`, page(), {});
+  assert.equal(none.statusCode, 400);
+  assert.match(none.body, /Select a file/);
+  const wrong = await partner.postMultipart(`${page()}/documents`, page(), {}, [
+    { field: 'document', name: 'bid.exe', content: Buffer.from('MZ') },
+  ]);
+  assert.equal(wrong.statusCode, 400);
+  const added = await partner.postMultipart(`${page()}/documents`, page(), {}, [
+    { field: 'document', name: 'draft-bid.pdf', content: pdf },
+  ]);
+  assert.equal(added.statusCode, 303);
+  const listed = (await (await agentFor(people.lead)).get(page())).body;
+  const href = /href="(\/consortia\/[^"]+\/documents\/[^"]+)">draft-bid\.pdf/.exec(listed)?.[1];
+  assert.ok(href, 'the document is listed for members');
+  const download = await (await agentFor(people.lead)).get(href);
+  assert.equal(download.statusCode, 200);
+  assert.deepEqual(download.rawPayload, pdf);
+  assert.match(String(download.headers['content-disposition']), /attachment/);
+  assert.equal((await (await agentFor(people.outsider)).get(href)).statusCode, 404);
+  const outsider = await agentFor(people.outsider);
+  const sneaky = await outsider.postMultipart(`${page()}/documents`, '/', {}, [
+    { field: 'document', name: 'x.pdf', content: pdf },
+  ]);
+  assert.equal(sneaky.statusCode, 404);
+});
+
 test('the lead allocates cells to accepted members only', async () => {
   const lead = await agentFor(people.lead);
   const partner = await agentFor(people.partner);

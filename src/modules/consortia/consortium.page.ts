@@ -1,8 +1,10 @@
 import type { SqlRunner } from '../../db/client.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { districtName } from '../geography/geography.ts';
+import { formatSize, labelFor } from '../opportunities/documents/document-types.ts';
 import * as repository from './consortia.repository.ts';
 import type { Actor, ConsortiaService } from './consortia.service.ts';
+import { documentsOf } from './consortium-documents.ts';
 import { type FairnessFlag, type FairTerms, REFERRAL_ALLOCATION_LABELS } from './terms/index.ts';
 
 const ROLE_LABELS: Record<repository.MemberRole, string> = {
@@ -26,13 +28,14 @@ export async function consortiumPage(
   { find }: { find: string },
 ) {
   const { consortium, members, access } = await consortia.load(id, actor);
-  const [terms, charters, decisions, lots, allocations, found] = await Promise.all([
+  const [terms, charters, decisions, lots, allocations, found, documents] = await Promise.all([
     access.seesTerms ? repository.termsVersions<FairTerms, FairnessFlag>(sql, id) : [],
     repository.charterVersions(sql, id),
     access.seesPrivate ? repository.decisionsOf(sql, id) : [],
     access.seesPrivate ? repository.lotsOf(sql, consortium.opportunity_id) : [],
     access.seesPrivate ? repository.allocationsOf(sql, id) : [],
     access.isLead && find ? repository.findVcseByName(sql, find) : [],
+    access.seesPrivate ? documentsOf(sql, id) : [],
   ]);
   const visibleMembers = access.seesPrivate ? members : members.filter((member) => member.status === 'accepted');
   const accepted = members.filter((member) => member.status === 'accepted');
@@ -87,6 +90,11 @@ export async function consortiumPage(
     charter: charters[0],
     charterVersions: charters.length,
     decisions,
+    documents: documents.map((document) => ({
+      ...document,
+      size: formatSize(document.size_bytes),
+      typeLabel: labelFor(document.content_type),
+    })),
     found,
   };
 }

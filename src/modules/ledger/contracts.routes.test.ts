@@ -19,38 +19,20 @@ const agentFor = async (userId?: string) => {
   return agent;
 };
 
-/** Posts fields and files the way a browser's multipart form does, with the CSRF token from `from`. */
-async function postMultipart(
+/** A multipart form with evidence files, as the result forms send it. */
+const postMultipart = (
   agent: Agent,
   url: string,
   from: string,
   fields: Record<string, string>,
   files: { name: string; content: Buffer }[] = [],
-) {
-  const boundary = '----wc-ledger-boundary';
-  const part = (headers: string, body: Buffer | string) =>
-    Buffer.concat([Buffer.from(`--${boundary}\r\n${headers}\r\n\r\n`), Buffer.from(body), Buffer.from('\r\n')]);
-  const payload = Buffer.concat([
-    part('Content-Disposition: form-data; name="_csrf"', await agent.csrfToken(from)),
-    ...Object.entries(fields).map(([name, value]) => part(`Content-Disposition: form-data; name="${name}"`, value)),
-    ...files.map((file) =>
-      part(
-        `Content-Disposition: form-data; name="evidence"; filename="${file.name}"\r\nContent-Type: application/octet-stream`,
-        file.content,
-      ),
-    ),
-    Buffer.from(`--${boundary}--\r\n`),
-  ]);
-  return context.app.inject({
-    method: 'POST',
+) =>
+  agent.postMultipart(
     url,
-    headers: {
-      cookie: [...agent.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-    },
-    payload,
-  });
-}
+    from,
+    fields,
+    files.map((file) => ({ field: 'evidence', ...file })),
+  );
 
 const auditActions = async (subjectId: string) =>
   (
