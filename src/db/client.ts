@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
@@ -6,7 +8,7 @@ import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -20,6 +22,8 @@ export type SqlRunner = {
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
   /** PostgreSQL, inside a transaction only: the output of `COPY (…) TO STDOUT` as it streams from the server. */
   copyTo?(statement: string): AsyncIterable<Buffer>;
+  /** PostgreSQL, inside a transaction only: sends `data` to `COPY … FROM STDIN`. */
+  copyFrom?(statement: string, data: Buffer): Promise<void>;
 };
 
 export type Database = SqlRunner & {
@@ -73,7 +77,11 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
     // A deep buffer keeps reading from the server while the caller works through what has arrived.
     ...(on instanceof pg.Pool
       ? {}
-      : { copyTo: (statement: string) => on.query(copyTo(statement, { highWaterMark: 16 * 1024 * 1024 })) }),
+      : {
+          copyTo: (statement: string) => on.query(copyTo(statement, { highWaterMark: 16 * 1024 * 1024 })),
+          // One large buffer: the driver sends each written chunk as its own message.
+          copyFrom: (statement: string, data: Buffer) => pipeline(Readable.from([data]), on.query(copyFrom(statement))),
+        }),
   });
   return {
     kind: 'postgres',

@@ -39,13 +39,14 @@ function packageHeader(baseUrl: string, uri: string, extensions: string[]) {
 }
 
 /** The extensions declared by the packages the releases came from: the releases may use their fields. */
-const extensionsOf = (packages: Json[]) =>
-  [...new Set(packages.flatMap((item) => (Array.isArray(item.extensions) ? item.extensions.map(String) : [])))].sort();
+const extensionsOf = (packages: (Json | null)[]) =>
+  [...new Set(packages.flatMap((item) => (Array.isArray(item?.extensions) ? item.extensions.map(String) : [])))].sort();
 
 export async function releasePackage(database: Database, baseUrl: string, { page, pageSize }: PageQuery) {
   const [rows, [total]] = await Promise.all([
-    database.query<{ release: Json; package: Json }>(
-      'SELECT release, package FROM ocds_releases ORDER BY date, ocid, release_id LIMIT $1 OFFSET $2',
+    database.query<{ release: Json; package: Json | null }>(
+      `SELECT r.release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
+        ORDER BY r.date, r.ocid, r.release_id LIMIT $1 OFFSET $2`,
       [pageSize, (page - 1) * pageSize],
     ),
     database.query<{ n: number }>('SELECT count(*)::int AS n FROM ocds_releases'),
@@ -71,8 +72,9 @@ export async function recordPackage(database: Database, baseUrl: string, ocid: s
     [ocid],
   );
   if (!record) return undefined;
-  const releases = await database.query<{ release: Json; package: Json }>(
-    'SELECT release, package FROM ocds_releases WHERE ocid = $1 ORDER BY date, release_id',
+  const releases = await database.query<{ release: Json; package: Json | null }>(
+    `SELECT r.release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
+      WHERE r.ocid = $1 ORDER BY r.date, r.release_id`,
     [ocid],
   );
   const uri = paths.api.ocdsRecord({ ocid });

@@ -52,7 +52,7 @@ test('the real Contracts Finder package: all 100 releases stored, then none agai
   assert.equal(await count('ocds_releases'), 100);
   assert.equal(await count('ocds_records'), 94);
   const [kept] = await database.query<{ package: Json; source: string }>(
-    'SELECT package, source FROM ocds_releases LIMIT 1',
+    'SELECT p.package, r.source FROM ocds_releases r JOIN ocds_packages p ON p.id = r.package_id LIMIT 1',
   );
   assert.equal(kept?.source, 'import');
   assert.deepEqual(kept?.package.publisher, cfPackage().publisher);
@@ -212,4 +212,40 @@ test('a file over the upload limit (a valid 50 MB package) is refused before it 
     fileName: 'big.json',
     problems: ['The file is too large: it must be smaller than 50 MB'],
   });
+});
+
+test('imports at once of overlapping files store each release once; a date only the database reads is kept', async () => {
+  const [release] = cfPackage().releases;
+  const releases = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, index) => ({
+      ...release,
+      ocid: `ocds-test-overlap-${Math.floor((from + index) / 2)}`,
+      id: `overlap-${from + index}`,
+    }));
+  const [first, second] = await Promise.all([
+    importJson({ releases: releases(0, 30) }, 'first.json'),
+    importJson({ releases: releases(20, 50) }, 'second.json'),
+  ]);
+  assert.ok(first?.ok && second?.ok);
+  assert.equal(first.stored + second.stored, 50, 'the ten in both files are stored once');
+  assert.equal(first.alreadyStored + second.alreadyStored, 10);
+  const [overlap] = await database.query<{ releases: number; records: number }>(
+    `SELECT (SELECT count(*)::int FROM ocds_releases WHERE ocid LIKE 'ocds-test-overlap-%') AS releases,
+            (SELECT count(*)::int FROM ocds_records WHERE ocid LIKE 'ocds-test-overlap-%') AS records`,
+  );
+  assert.deepEqual(overlap, { releases: 50, records: 25 });
+  const [counted] = await database.query<{ release_count: number }>(
+    `SELECT release_count FROM ocds_records WHERE ocid = 'ocds-test-overlap-10'`,
+  );
+  assert.equal(counted?.release_count, 2, 'a process split over both files is compiled from both');
+
+  // Schema-valid, but without microsecond-exact handling in JavaScript: the database reads it.
+  const precise = { ...release, ocid: 'ocds-test-precise', id: 'precise-1', date: '2025-01-23T10:00:00.1234567Z' };
+  const result = await importJson({ releases: [precise] });
+  assert.ok(result.ok && result.stored === 1);
+  const [stored] = await database.query<{ date: string }>(
+    `SELECT to_char(date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS date FROM ocds_releases
+      WHERE ocid = 'ocds-test-precise'`,
+  );
+  assert.equal(stored?.date, '2025-01-23T10:00:00.123457');
 });

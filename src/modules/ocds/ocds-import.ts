@@ -2,6 +2,7 @@ import type { Database, SqlRunner } from '../../db/client.ts';
 import { recordAuditSql } from '../../platform/audit.ts';
 import { compileRecord } from './ocds-compile.ts';
 import { type Json, type Release, readOcdsFile, releaseBytes } from './ocds-file.ts';
+import { copyRecords, copyReleases, key, storedKeys } from './ocds-import.copy.ts';
 import { partiesOf, storeParties } from './ocds-parties.ts';
 import { releaseProblems } from './ocds-validate.ts';
 
@@ -43,91 +44,150 @@ export async function importOcds(
   const bytes = releaseBytes(input, releases.length);
   const asText = database.kind === 'pglite';
 
-  return database.transaction(async (tx) => {
-    const queue = new StatementQueue(tx);
-    // Nothing may reach the connection after the transaction ends, whether it ends well or not.
-    try {
-      // Processes already stored are compiled from the database; new ones from the file, without reading back.
-      const known = held(knownOcids(queue.runner, releases));
-      const valid: Release[] = [];
-      const rejected: RejectedRelease[] = [];
-      const batches: Promise<string[]>[] = [];
-      const packageJson = JSON.stringify(metadata);
-      for (let start = 0; start < releases.length; start += CHUNK) {
-        const sound: Release[] = [];
-        const soundTexts: (string | Buffer)[] = [];
-        for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
-          const release = releases[index] as Release;
-          const reasons = releaseProblems(release);
-          if (reasons.length > 0) rejected.push({ release: release.id, reasons });
-          else {
-            sound.push(release);
-            const written = bytes?.[index];
-            soundTexts.push(written === undefined ? JSON.stringify(release) : asText ? written.toString() : written);
-          }
-        }
-        valid.push(...sound);
-        if (sound.length > 0) batches.push(held(insertReleases(queue.runner, sound, soundTexts, packageJson)));
-        await nextTurn();
-      }
-
-      const knownSet = await known;
-      const fresh = new Map<string, Release[]>();
-      for (const release of valid) {
-        if (knownSet.has(release.ocid)) continue;
-        const list = fresh.get(release.ocid);
-        if (list) list.push(release);
-        else fresh.set(release.ocid, [release]);
-      }
-      const freshList = [...fresh];
-      const recordWrites: Promise<void>[] = [];
-      for (let start = 0; start < freshList.length; start += CHUNK) {
-        recordWrites.push(held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK))));
-        await nextTurn();
-      }
-
-      const inserted = new Set<string>();
-      for (const batch of batches) for (const stored of await batch) inserted.add(stored);
-      await queue.drain();
-      await allOrFirstFailure(recordWrites); // a failure while compiling, before any statement was sent
-      const touched = new Set<string>();
-      for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
-      // A new process whose releases were not all stored by this import (another one stored some first) is
-      // compiled again from what the database holds, like a process that was already known.
-      const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
-      for (const [ocid, list] of fresh) {
-        if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
-      }
-      for (let start = 0; start < fromDatabase.length; start += CHUNK) {
-        const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
-        await storeRecords(tx, [...stored]);
-      }
-      await recordAuditSql(tx, {
-        actorUserId: actor.userId,
-        action: 'ocds.imported',
-        subjectType: 'ocds_release',
-        details: {
+  // Binary COPY where the database takes it (PostgreSQL); should another writer store one of the same releases
+  // between the check and the load, the import starts again with statements that skip what is stored.
+  const attempt = (bulk: boolean) =>
+    database.transaction(async (tx) => {
+      const queue = new StatementQueue(tx);
+      // Nothing may reach the connection after the transaction ends, whether it ends well or not.
+      try {
+        return await importInto(queue, bulk ? queue.copier : undefined, releases, bytes, asText, metadata, {
           fileName,
-          releases: releases.length,
-          stored: inserted.size,
-          rejected: rejected.length,
-          records: touched.size,
-        },
-        ip: actor.ip ?? null,
-      });
-      return {
-        ok: true,
-        fileName,
-        releases: releases.length,
-        stored: inserted.size,
-        alreadyStored: valid.length - inserted.size,
-        records: touched.size,
-        rejected,
-      };
-    } finally {
-      await queue.close();
+          actor,
+          tx,
+        });
+      } finally {
+        await queue.close();
+      }
+    });
+  try {
+    return await attempt(true);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    return attempt(false);
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+type Copier = SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>;
+
+async function importInto(
+  queue: StatementQueue,
+  copier: Copier | undefined,
+  releases: Release[],
+  bytes: Buffer[] | undefined,
+  asText: boolean,
+  metadata: Json,
+  { fileName, actor, tx }: { fileName: string; actor: ImportActor; tx: SqlRunner },
+): Promise<OcdsImportResult> {
+  // Processes already stored are compiled from the database; new ones from the file, without reading back.
+  const stored = copier ? await storedKeys(queue.runner, releases) : undefined;
+  const known = stored ? Promise.resolve(stored.ocids) : held(knownOcids(queue.runner, releases));
+  const valid: Release[] = [];
+  const rejected: RejectedRelease[] = [];
+  const batches: Promise<string[]>[] = [];
+  // The file's package details, stored once for all its releases.
+  const [pkg] = await queue.runner.query<{ id: string }>('SELECT ocds_package_id($1::jsonb)::text AS id', [
+    JSON.stringify(metadata),
+  ]);
+  const packageId = Number(pkg?.id);
+  for (let start = 0; start < releases.length; start += CHUNK) {
+    const sound: Release[] = [];
+    const soundTexts: (string | Buffer)[] = [];
+    for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
+      const release = releases[index] as Release;
+      const reasons = releaseProblems(release);
+      if (reasons.length > 0) rejected.push({ release: release.id, reasons });
+      else {
+        sound.push(release);
+        const written = bytes?.[index];
+        soundTexts.push(written === undefined ? JSON.stringify(release) : asText ? written.toString() : written);
+      }
     }
+    valid.push(...sound);
+    if (sound.length > 0) {
+      const write =
+        copier && stored
+          ? copyThenInsert(copier, queue.runner, sound, soundTexts, packageId, stored.keys)
+          : insertReleases(queue.runner, sound, soundTexts, packageId);
+      batches.push(held(write));
+    }
+    await nextTurn();
+  }
+
+  const knownSet = await known;
+  const fresh = new Map<string, Release[]>();
+  for (const release of valid) {
+    if (knownSet.has(release.ocid)) continue;
+    const list = fresh.get(release.ocid);
+    if (list) list.push(release);
+    else fresh.set(release.ocid, [release]);
+  }
+  const freshList = [...fresh];
+  const recordWrites: Promise<void>[] = [];
+  for (let start = 0; start < freshList.length; start += CHUNK) {
+    recordWrites.push(held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK), copier)));
+    await nextTurn();
+  }
+
+  const inserted = new Set<string>();
+  for (const batch of batches) for (const done of await batch) inserted.add(done);
+  await queue.drain();
+  await allOrFirstFailure(recordWrites); // a failure while compiling, before any statement was sent
+  const touched = new Set<string>();
+  for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
+  // A new process whose releases were not all stored by this import (another one stored some first) is
+  // compiled again from what the database holds, like a process that was already known.
+  const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
+  for (const [ocid, list] of fresh) {
+    if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
+  }
+  for (let start = 0; start < fromDatabase.length; start += CHUNK) {
+    const compiled = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
+    await storeRecords(tx, [...compiled]);
+  }
+  await recordAuditSql(tx, {
+    actorUserId: actor.userId,
+    action: 'ocds.imported',
+    subjectType: 'ocds_release',
+    details: {
+      fileName,
+      releases: releases.length,
+      stored: inserted.size,
+      rejected: rejected.length,
+      records: touched.size,
+    },
+    ip: actor.ip ?? null,
   });
+  return {
+    ok: true,
+    fileName,
+    releases: releases.length,
+    stored: inserted.size,
+    alreadyStored: valid.length - inserted.size,
+    records: touched.size,
+    rejected,
+  };
+}
+
+/** Copies what it can; a release whose date only the database can read is inserted with a statement. */
+async function copyThenInsert(
+  copier: Copier,
+  runner: SqlRunner,
+  releases: Release[],
+  texts: (string | Buffer)[],
+  packageId: number,
+  stored: ReadonlySet<string>,
+) {
+  const { copied, left } = await copyReleases(copier, releases, texts, packageId, stored);
+  if (left.length === 0) return copied;
+  const inserted = await insertReleases(
+    runner,
+    left.map((item) => item.release),
+    left.map((item) => item.text),
+    packageId,
+  );
+  return [...copied, ...inserted];
 }
 
 /**
@@ -145,6 +205,12 @@ class StatementQueue {
     exec: (script) => this.#send(() => this.#tx.exec(script)),
     query: <Row>(text: string, params?: unknown[]) => this.#send(() => this.#tx.query<Row>(text, params)),
   };
+  /** The same queue, with COPY, where the connection has it. */
+  get copier(): Copier | undefined {
+    const copyFrom = this.#tx.copyFrom;
+    if (!copyFrom) return undefined;
+    return { ...this.runner, copyFrom: (statement, data) => this.#send(() => copyFrom(statement, data)) };
+  }
   #closed = false;
   #send<T>(statement: () => Promise<T>): Promise<T> {
     const result = this.#tail.then(() => {
@@ -180,8 +246,6 @@ async function allOrFirstFailure(statements: Promise<unknown>[]): Promise<void> 
   if (failed) throw failed.reason;
 }
 
-const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
-
 async function knownOcids(tx: SqlRunner, releases: Release[]): Promise<Set<string>> {
   const rows = await tx.query<{ ocid: string }>(
     'SELECT DISTINCT ocid FROM ocds_releases WHERE ocid = ANY ($1::text[])',
@@ -199,15 +263,15 @@ async function insertReleases(
   tx: SqlRunner,
   releases: Release[],
   texts: (string | Buffer)[],
-  packageJson: string,
+  packageId: number,
 ): Promise<string[]> {
-  const params: unknown[] = [packageJson];
+  const params: unknown[] = [packageId];
   releases.forEach((release, index) => {
     params.push(release.ocid, release.id, release.date, Array.isArray(release.tag) ? release.tag : [], texts[index]);
   });
   const inserted = await tx.query<{ ocid: string; id: string }>(
-    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
-     VALUES ${rowsOf(releases.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::jsonb', 'json'])}
+    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
+     VALUES ${rowsOf(releases.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::bigint', 'json'])}
      ON CONFLICT (ocid, release_id) DO NOTHING
      RETURNING ocid, release_id AS id`,
     params,
@@ -239,7 +303,7 @@ async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<strin
 }
 
 /** Writes the compiled release and the parties of each process, compiled from all of its releases. */
-async function storeRecords(tx: SqlRunner, processes: [string, Json[]][]): Promise<void> {
+async function storeRecords(tx: SqlRunner, processes: [string, Json[]][], copier?: Copier): Promise<void> {
   const records = processes.map(([ocid, releases]) => ({
     ocid,
     compiled_release: compileRecord(ocid, releases),
@@ -247,15 +311,19 @@ async function storeRecords(tx: SqlRunner, processes: [string, Json[]][]): Promi
   }));
   const parties = records.flatMap((record) => partiesOf(record.ocid, record.compiled_release));
   await allOrFirstFailure([
-    tx.query(
-      `INSERT INTO ocds_records (ocid, compiled_release, release_count)
+    copier ? copyRecords(copier, records) : upsertRecords(tx, records),
+    storeParties(tx, parties),
+  ]);
+}
+
+function upsertRecords(tx: SqlRunner, records: { ocid: string; compiled_release: Json; release_count: number }[]) {
+  return tx.query(
+    `INSERT INTO ocds_records (ocid, compiled_release, release_count)
        VALUES ${rowsOf(records.length, 1, ['text', 'json', 'integer'])}
        ON CONFLICT (ocid) DO UPDATE SET compiled_release = excluded.compiled_release,
          release_count = excluded.release_count, updated_at = now()`,
-      records.flatMap((record) => [record.ocid, JSON.stringify(record.compiled_release), record.release_count]),
-    ),
-    storeParties(tx, parties),
-  ]);
+    records.flatMap((record) => [record.ocid, JSON.stringify(record.compiled_release), record.release_count]),
+  );
 }
 
 /** One line for a flash message or the command line. */

@@ -10,6 +10,13 @@ export type Change = Parameters<typeof tagsFor>[1];
  * Publishes one OCDS release for a change, inside the caller's transaction, then recompiles the record with the
  * OCDS module's merging rules, so the data spine never lags the page.
  */
+async function packageIdOf(tx: Executor, details: Record<string, unknown>) {
+  const [row] = await sqlRunnerOf(tx).query<{ id: string }>('SELECT ocds_package_id($1::jsonb)::text AS id', [
+    JSON.stringify(details),
+  ]);
+  return row ? Number(row.id) : null;
+}
+
 export async function publishRelease(tx: Executor, opportunityId: string, change: Change, date: Date) {
   const opportunity = await repository.findOpportunity(tx, opportunityId);
   if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
@@ -44,7 +51,7 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
     tags,
     source: 'platform',
     // Declared in the package, so that the export names the extension whose fields the release uses.
-    package: consortiumIds.length ? { extensions: [SUBCONTRACTING_EXTENSION] } : {},
+    packageId: consortiumIds.length ? await packageIdOf(tx, { extensions: [SUBCONTRACTING_EXTENSION] }) : null,
     // Stored as JSON would serialise it: fields left undefined are simply absent.
     release: JSON.parse(JSON.stringify(release)),
   });

@@ -86,8 +86,8 @@ export const ocdsReleases = pgTable('ocds_releases', {
   date: at('date').notNull(),
   tags: text('tags').array().notNull(),
   source: text('source').$type<'platform' | 'import'>().notNull(),
-  /** The publisher, licence and extensions of the package the release came in. */
-  package: jsonb('package').$type<Record<string, unknown>>(),
+  /** The publisher, licence and extensions of the package the release came in (migration 0025). */
+  packageId: bigint('package_id', { mode: 'number' }),
   // json since migration 0013: kept as written.
   release: json('release').$type<Record<string, unknown>>().notNull(),
 });

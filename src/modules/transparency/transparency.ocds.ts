@@ -184,8 +184,8 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
     contracts: [content],
   };
   await sql.query(
-    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package, release)
-     VALUES ($1, $2, $3, $4, 'platform', $5::jsonb, $6::jsonb)`,
+    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
+     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::json)`,
     [
       process.ocid,
       releaseId,

@@ -1,0 +1,124 @@
+// PostgreSQL's binary COPY format, for bulk loads where parsing text on the server would be the cost: a header,
+// then per row a field count and each field as its length and its bytes in the type's binary form, then a
+// trailer. Only the types the bulk loads here need. See "COPY … Binary Format" in the PostgreSQL manual.
+
+export type CopyValue =
+  | { type: 'text'; value: string | Buffer }
+  /** json's binary form is its text. */
+  | { type: 'json'; value: string | Buffer }
+  | { type: 'jsonb'; value: string | Buffer }
+  | { type: 'int4'; value: number }
+  | { type: 'int8'; value: number }
+  /** Microseconds since 1970 (a bigint, so that no precision is lost). */
+  | { type: 'timestamptz'; micros: bigint }
+  | { type: 'text[]'; value: readonly string[] }
+  | null;
+
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const TEXT_OID = 25;
+// 2000-01-01, PostgreSQL's epoch, in microseconds since 1970.
+const POSTGRES_EPOCH_MICROS = 946_684_800_000_000n;
+
+/**
+ * Writes rows into one growing buffer: one large write to the server is far cheaper than many small ones, and
+ * writing in place spares the garbage collector a small buffer per field.
+ */
+export class BinaryCopyWriter {
+  #buffer: Buffer;
+  #at = 0;
+
+  constructor(expectedBytes = 64 * 1024) {
+    this.#buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
+    SIGNATURE.copy(this.#buffer, 0);
+    this.#buffer.fill(0, SIGNATURE.length, SIGNATURE.length + 8); // flags and header extension length
+    this.#at = SIGNATURE.length + 8;
+  }
+
+  row(values: readonly CopyValue[]): void {
+    this.#room(2);
+    this.#at = this.#buffer.writeInt16BE(values.length, this.#at);
+    for (const value of values) this.#field(value);
+  }
+
+  /** The whole load, with its trailer. */
+  finish(): Buffer {
+    this.#room(2);
+    this.#at = this.#buffer.writeInt16BE(-1, this.#at);
+    return this.#buffer.subarray(0, this.#at);
+  }
+
+  #room(bytes: number) {
+    if (this.#at + bytes <= this.#buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
+    this.#buffer.copy(grown, 0, 0, this.#at);
+    this.#buffer = grown;
+  }
+
+  #length(length: number) {
+    this.#room(4 + Math.max(length, 0));
+    this.#at = this.#buffer.writeInt32BE(length, this.#at);
+  }
+
+  #bytes(value: string | Buffer, prefix?: number) {
+    const length = (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value)) + (prefix === undefined ? 0 : 1);
+    this.#length(length);
+    if (prefix !== undefined) this.#buffer[this.#at++] = prefix;
+    this.#at += Buffer.isBuffer(value) ? value.copy(this.#buffer, this.#at) : this.#buffer.write(value, this.#at);
+  }
+
+  #field(value: CopyValue) {
+    if (value === null) return this.#length(-1);
+    switch (value.type) {
+      case 'text':
+      case 'json':
+        return this.#bytes(value.value);
+      case 'jsonb':
+        return this.#bytes(value.value, 1); // jsonb's binary format version
+      case 'int4':
+        this.#length(4);
+        this.#at = this.#buffer.writeInt32BE(value.value, this.#at);
+        return;
+      case 'int8':
+        this.#length(8);
+        this.#at = this.#buffer.writeBigInt64BE(BigInt(value.value), this.#at);
+        return;
+      case 'timestamptz':
+        this.#length(8);
+        this.#at = this.#buffer.writeBigInt64BE(value.micros - POSTGRES_EPOCH_MICROS, this.#at);
+        return;
+      case 'text[]': {
+        const items = value.value;
+        const header = items.length ? 20 : 12;
+        this.#length(header + items.reduce((sum, item) => sum + 4 + Buffer.byteLength(item), 0));
+        // Dimensions, has-nulls flag, element type; then the one dimension's length and lower bound.
+        this.#at = this.#buffer.writeInt32BE(items.length ? 1 : 0, this.#at);
+        this.#at = this.#buffer.writeInt32BE(0, this.#at);
+        this.#at = this.#buffer.writeInt32BE(TEXT_OID, this.#at);
+        if (items.length) {
+          this.#at = this.#buffer.writeInt32BE(items.length, this.#at);
+          this.#at = this.#buffer.writeInt32BE(1, this.#at);
+        }
+        for (const item of items) {
+          this.#at = this.#buffer.writeInt32BE(Buffer.byteLength(item), this.#at);
+          this.#at += this.#buffer.write(item, this.#at);
+        }
+        return;
+      }
+    }
+  }
+}
+
+/**
+ * An ISO 8601 date-time (as OCDS and JSON Schema's date-time format have it) in microseconds since 1970;
+ * undefined when it cannot be read here exactly as the database would, so that the caller lets the database.
+ */
+export function isoToMicros(text: string): bigint | undefined {
+  // Only with an explicit offset (without one, JavaScript and the database would each assume their own zone), and
+  // at most six decimals (the database rounds a seventh; it reads those itself).
+  const fraction = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})$/i.exec(text);
+  if (!fraction) return undefined;
+  const [, head = '', digits = '', zone = ''] = fraction;
+  const seconds = Date.parse(`${head}${zone}`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1000n + BigInt(digits.padEnd(6, '0'));
+}

@@ -1,0 +1,81 @@
+import type { SqlRunner } from '../../db/client.ts';
+import { BinaryCopyWriter, isoToMicros } from '../../db/copy-binary.ts';
+import type { Json, Release } from './ocds-file.ts';
+
+// On PostgreSQL the import loads new releases and records with binary COPY: the bytes of each release go to the
+// server as they are, with no statement to parse and no parameters to bind, several times faster than a
+// multi-row INSERT. COPY cannot skip rows already stored, so the import first reads the keys it holds for the
+// file's processes, under a lock that keeps two imports from loading the same release at once.
+
+export const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
+
+/** The releases already stored for the file's processes, and those processes. */
+export async function storedKeys(sql: SqlRunner, releases: Release[]) {
+  await sql.query(`SELECT pg_advisory_xact_lock(hashtext('ocds-import'))`);
+  const rows = await sql.query<{ ocid: string; id: string }>(
+    'SELECT ocid, release_id AS id FROM ocds_releases WHERE ocid = ANY ($1::text[])',
+    [[...new Set(releases.map((release) => release.ocid))]],
+  );
+  return { keys: new Set(rows.map(key)), ocids: new Set(rows.map((row) => row.ocid)) };
+}
+
+/**
+ * Copies the releases not yet stored; returns those it copied and those it left for the caller to insert (a date
+ * JavaScript cannot read exactly, which the database then reads itself).
+ */
+export async function copyReleases(
+  sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>,
+  releases: Release[],
+  texts: (string | Buffer)[],
+  packageId: number,
+  stored: ReadonlySet<string>,
+) {
+  const writer = new BinaryCopyWriter(texts.reduce((sum, text) => sum + text.length + 200, 0));
+  const copied: string[] = [];
+  const left: { release: Release; text: string | Buffer }[] = [];
+  releases.forEach((release, index) => {
+    if (stored.has(key(release))) return;
+    const text = texts[index] ?? JSON.stringify(release);
+    const micros = typeof release.date === 'string' ? isoToMicros(release.date) : undefined;
+    if (micros === undefined) {
+      left.push({ release, text });
+      return;
+    }
+    writer.row([
+      { type: 'text', value: release.ocid },
+      { type: 'text', value: release.id },
+      { type: 'timestamptz', micros },
+      { type: 'text[]', value: Array.isArray(release.tag) ? release.tag.map(String) : [] },
+      { type: 'text', value: 'import' },
+      { type: 'int8', value: packageId },
+      { type: 'json', value: text },
+    ]);
+    copied.push(key(release));
+  });
+  if (copied.length > 0) {
+    await sql.copyFrom(
+      'COPY ocds_releases (ocid, release_id, date, tags, source, package_id, release) FROM STDIN (FORMAT binary)',
+      writer.finish(),
+    );
+  }
+  return { copied, left };
+}
+
+/** Copies the compiled records of processes new to the database (none of their releases was stored before). */
+export async function copyRecords(
+  sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>,
+  records: { ocid: string; compiled_release: Json; release_count: number }[],
+) {
+  const writer = new BinaryCopyWriter(records.length * 4096);
+  for (const record of records) {
+    writer.row([
+      { type: 'text', value: record.ocid },
+      { type: 'json', value: JSON.stringify(record.compiled_release) },
+      { type: 'int4', value: record.release_count },
+    ]);
+  }
+  await sql.copyFrom(
+    'COPY ocds_records (ocid, compiled_release, release_count) FROM STDIN (FORMAT binary)',
+    writer.finish(),
+  );
+}
