@@ -15,7 +15,19 @@ export type CandidatePool = {
   serviceSets: readonly Uint32Array[];
   districtBit: ReadonlyMap<string, number>;
   profiles: readonly Profile[];
+  /** Each organisation's home district as a bit number, -1 when it has none among the districts served. */
+  homeBit: Int8Array;
+  readinessTenths: Uint8Array;
+  /** Core and value-adding outcomes of organisation n in words n·outcomeWords to (n+1)·outcomeWords. */
+  outcomeBit: ReadonlyMap<string, number>;
+  outcomeWords: number;
+  coreOutcomes: Uint32Array;
+  valueAddingOutcomes: Uint32Array;
 };
+
+/** Whether bit `bit` is set in the mask of organisation n, stored from word n·words. */
+export const hasBit = (masks: Uint32Array, n: number, words: number, bit: number) =>
+  ((masks[n * words + (bit >>> 5)] as number) & (1 << (bit & 31))) !== 0;
 
 // Kent and Medway have 13 districts; one word per profile keeps the scan cheap.
 const MAX_DISTRICTS = 32;
@@ -27,8 +39,8 @@ function bitsOf(codes: Iterable<string>): Map<string, number> {
 }
 
 /** Sets a bit in a mask spread over 32-bit words. */
-export function setBit(words: Uint32Array, bit: number) {
-  const at = bit >>> 5;
+export function setBit(words: Uint32Array, bit: number, offset = 0) {
+  const at = offset + (bit >>> 5);
   words[at] = (words[at] ?? 0) | (1 << (bit & 31));
 }
 
@@ -57,5 +69,32 @@ export function indexCandidates(candidates: readonly Candidate[]): CandidatePool
     else byKey.set(key, { serviceSet, districts, members: [n] });
   });
   const profiles = [...byKey.values()].map((profile) => ({ ...profile, members: Int32Array.from(profile.members) }));
-  return { candidates, serviceBit, serviceWords, serviceSets, districtBit, profiles };
+  const homeBit = Int8Array.from(candidates, (candidate) =>
+    candidate.homeDistrict === undefined ? -1 : (districtBit.get(candidate.homeDistrict) ?? -1),
+  );
+  const outcomeBit = bitsOf(
+    candidates.flatMap((candidate) => [...candidate.coreOutcomes, ...candidate.valueAddingOutcomes]),
+  );
+  const outcomeWords = Math.max(1, Math.ceil(outcomeBit.size / 32));
+  const coreOutcomes = new Uint32Array(candidates.length * outcomeWords);
+  const valueAddingOutcomes = new Uint32Array(candidates.length * outcomeWords);
+  candidates.forEach((candidate, n) => {
+    for (const code of candidate.coreOutcomes) setBit(coreOutcomes, outcomeBit.get(code) ?? 0, n * outcomeWords);
+    for (const code of candidate.valueAddingOutcomes)
+      setBit(valueAddingOutcomes, outcomeBit.get(code) ?? 0, n * outcomeWords);
+  });
+  return {
+    candidates,
+    serviceBit,
+    serviceWords,
+    serviceSets,
+    districtBit,
+    profiles,
+    homeBit,
+    readinessTenths: Uint8Array.from(candidates, (candidate) => Math.round(candidate.readiness * 10)),
+    outcomeBit,
+    outcomeWords,
+    coreOutcomes,
+    valueAddingOutcomes,
+  };
 }

@@ -20,8 +20,10 @@
 //   if j is not a member, j takes i's place with the same share and no less weight; if j is, the two merge,
 //   which saves a member's cost and only grows j's share. Neither breaks a constraint or lowers the objective.
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
+import type { Tier } from '../../organisations/tiers.ts';
+import { type Contender, dropOutpointed } from './dominance.ts';
 import type { Candidate, Cell, Opportunity, Options } from './model.ts';
-import { type CandidatePool, setBit } from './pool.ts';
+import { type CandidatePool, hasBit, type Profile, setBit } from './pool.ts';
 
 /** An organisation that survived pruning, with its weight on each cell it can deliver. */
 export type Member = {
@@ -71,25 +73,28 @@ function cellsOf(opportunity: Opportunity): Cell[] {
   return cells;
 }
 
-/** Quality points of a candidate that do not depend on the cell. */
-export function candidatePoints(candidate: Candidate, outcomes: ReadonlySet<string>, options: Options) {
-  const { weights } = options;
-  const core = candidate.coreOutcomes.filter((code) => outcomes.has(code));
-  const valueAdding = candidate.valueAddingOutcomes.filter(
-    (code) => outcomes.has(code) && !candidate.coreOutcomes.includes(code),
-  );
+/** The required outcomes a candidate delivers, as core outcomes or (when not core) as value-adding ones. */
+export function outcomesDelivered(candidate: Candidate, outcomes: ReadonlySet<string>) {
   return {
-    core,
-    valueAdding,
-    points:
-      Math.round(candidate.readiness * 10) * weights.readiness +
-      core.length * weights.coreOutcome +
-      valueAdding.length * weights.valueAddingOutcome,
+    core: candidate.coreOutcomes.filter((code) => outcomes.has(code)),
+    valueAdding: candidate.valueAddingOutcomes.filter(
+      (code) => outcomes.has(code) && !candidate.coreOutcomes.includes(code),
+    ),
   };
 }
 
-export const canReach = (candidate: Candidate, lotValuePence: number) =>
-  candidate.tier !== null && (VALUE_REACH_PENCE[candidate.tier] ?? Number.POSITIVE_INFINITY) >= lotValuePence;
+/** Quality points of organisation n that do not depend on the cell: readiness and required outcomes delivered. */
+function candidatePoints(pool: CandidatePool, n: number, outcomeBits: readonly number[], { weights }: Options) {
+  let points = (pool.readinessTenths[n] as number) * weights.readiness;
+  for (const bit of outcomeBits)
+    if (hasBit(pool.coreOutcomes, n, pool.outcomeWords, bit)) points += weights.coreOutcome;
+    else if (hasBit(pool.valueAddingOutcomes, n, pool.outcomeWords, bit)) points += weights.valueAddingOutcome;
+  return points;
+}
+
+/** Whether an organisation of this tier can take on a lot of this value (see matching/value-reach.ts). */
+export const canReach = (tier: Tier | null, lotValuePence: number) =>
+  tier !== null && (VALUE_REACH_PENCE[tier] ?? Number.POSITIVE_INFINITY) >= lotValuePence;
 
 /** The organisations that can deliver part of the opportunity, before pruning by dominance. */
 export type Scan = {
@@ -99,7 +104,7 @@ export type Scan = {
   minShareValue: number;
   uncoverable: number[];
   members: Member[];
-  pruned: { noCells: number; belowShare: number };
+  pruned: { noCells: number; belowShare: number; dominated: number };
 };
 
 export function scan(
@@ -119,70 +124,130 @@ export function scan(
     }
     return { mask, known };
   });
-  // Each cell's district as a pool bit mask, 0 when no organisation serves it.
-  const cellMask = Int32Array.from(cells, (cell) => {
-    const bit = pool.districtBit.get(cell.district);
-    return bit === undefined ? 0 : 1 << bit;
+  // Each cell's district as a pool bit, -1 when no organisation serves it.
+  const cellBit = Int32Array.from(cells, (cell) => pool.districtBit.get(cell.district) ?? -1);
+  const lotCells = lots.map((_, l) =>
+    cells.flatMap((cell, c) => (cell.lot === l && (cellBit[c] as number) >= 0 ? [c] : [])),
+  );
+  const lotDistricts = lotCells.map((owned) => owned.reduce((mask, c) => mask | (1 << (cellBit[c] as number)), 0));
+  // What a lot's cells are worth to an organisation serving some districts: four tables, one for each byte of
+  // the district mask, so that a profile's value is a few look-ups rather than a walk over the cells.
+  const lotValue = new Float64Array(lots.length * 4 * 256);
+  lotCells.forEach((owned, l) => {
+    for (const c of owned) {
+      const bit = cellBit[c] as number;
+      const table = (l * 4 + (bit >>> 3)) * 256;
+      for (let byte = 0; byte < 256; byte++)
+        if (byte & (1 << (bit & 7)))
+          lotValue[table + byte] = (lotValue[table + byte] as number) + (cells[c] as Cell).valuePence;
+    }
   });
-
-  const lotCells = lots.map((_, l) => cells.flatMap((cell, c) => (cell.lot === l ? [c] : [])));
+  const lotValueFor = (l: number, districts: number) => {
+    const table = l * 4 * 256;
+    return (
+      (lotValue[table + (districts & 255)] as number) +
+      (lotValue[table + 256 + ((districts >>> 8) & 255)] as number) +
+      (lotValue[table + 512 + ((districts >>> 16) & 255)] as number) +
+      (lotValue[table + 768 + (districts >>> 24)] as number)
+    );
+  };
   // The lots each combination of services can deliver: every service of the lot.
   const lotsOf = pool.serviceSets.map((services) =>
     lots.flatMap((lot, l) =>
       lot.known && lot.mask.every((need, word) => ((services[word] ?? 0) & need) === need) ? [l] : [],
     ),
   );
+  const lotsDistricts = lotsOf.map((covered) => covered.reduce((mask, l) => mask | (lotDistricts[l] as number), 0));
 
-  // First pass, by profile: the cells its organisations can deliver and what they are worth together.
-  const deliverable = new Uint8Array(cells.length);
-  const reachable: { members: Int32Array; cells: number[]; value: number }[] = [];
+  // First pass, by profile: what the cells its organisations can deliver are worth together.
+  const servedBySet = new Int32Array(pool.serviceSets.length);
+  const reachable: { profile: Profile; value: number }[] = [];
   let noCells = 0;
   for (const profile of pool.profiles) {
-    const owned: number[] = [];
+    const set = profile.serviceSet;
+    if (((lotsDistricts[set] as number) & profile.districts) === 0) {
+      noCells += profile.members.length;
+      continue;
+    }
+    servedBySet[set] = (servedBySet[set] as number) | profile.districts;
     let value = 0;
-    for (const l of lotsOf[profile.serviceSet] as number[])
-      for (const c of lotCells[l] as number[])
-        if ((cellMask[c] as number) & profile.districts) {
-          owned.push(c);
-          deliverable[c] = 1;
-          value += (cells[c] as Cell).valuePence;
-        }
-    if (owned.length === 0) noCells += profile.members.length;
-    else reachable.push({ members: profile.members, cells: owned, value });
+    for (const l of lotsOf[set] as number[]) value += lotValueFor(l, profile.districts);
+    reachable.push({ profile, value });
   }
+  const deliverable = new Uint8Array(cells.length);
+  lotsOf.forEach((covered, set) => {
+    for (const l of covered)
+      for (const c of lotCells[l] as number[])
+        if ((servedBySet[set] as number) & (1 << (cellBit[c] as number))) deliverable[c] = 1;
+  });
   const uncoverable = cells.flatMap((_, c) => (deliverable[c] ? [] : [c]));
   const totalValue = cells.reduce((sum, cell, c) => sum + (deliverable[c] ? cell.valuePence : 0), 0);
   const minShareValue = (options.minSharePercent / 100) * totalValue;
 
-  // Second pass, on profiles that could reach the minimum share: points, dominance within the profile, and
-  // weights for the organisations that remain.
-  const outcomes = new Set(opportunity.outcomes);
+  // Second pass, on profiles that could reach the minimum share: each organisation's weights and lead bonus.
+  // Required outcomes no organisation declares score nothing.
+  const outcomeBits = [...new Set(opportunity.outcomes)].flatMap((code) => {
+    const bit = pool.outcomeBit.get(code);
+    return bit === undefined ? [] : [bit];
+  });
   const { weights } = options;
-  const members: Member[] = [];
+  const cellScale = Float64Array.from(cells, (cell) => (POINT * cell.valuePence) / totalValue);
+  const tiers = [null, 1, 2, 3, 4, 5] as const;
+  const reachPoints = tiers.map((tier) =>
+    Float64Array.from(opportunity.lots, (lot) => (canReach(tier, lot.valuePence) ? weights.reach : 0)),
+  );
+  const lotCount = opportunity.lots.length;
+  const reachLots = reachPoints.map((points) =>
+    lotCount > 32 ? 0 : points.reduce((mask, reach, l) => (reach > 0 ? mask | (1 << l) : mask), 0),
+  );
+  const words = Math.ceil(cells.length / 32);
+  const contenders: Contender[] = [];
   let belowShare = 0;
-  for (const profile of reachable) {
-    if (profile.value < minShareValue) {
+  for (const { profile, value } of reachable) {
+    if (value < minShareValue) {
       belowShare += profile.members.length;
       continue;
     }
-    const kept = Array.from(profile.members, (index) => pool.candidates[index] as Candidate).flatMap((candidate, at) =>
-      exclude.has(candidate.id) ? [] : [{ index: profile.members[at] as number, candidate }],
-    );
-    const owned = Int32Array.from(profile.cells);
-    for (const { index, candidate } of kept) {
-      const { points } = candidatePoints(candidate, outcomes, options);
-      const cellWeights = Int32Array.from(owned, (c) => {
-        const cell = cells[c] as Cell;
-        const cellPoints =
-          points +
-          (candidate.homeDistrict === cell.district ? weights.local : 0) +
-          (canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0) ? weights.reach : 0);
-        return Math.round((cellPoints * POINT * cell.valuePence) / totalValue);
+    const found: number[] = [];
+    const cellSet = new Uint32Array(words);
+    for (const l of lotsOf[profile.serviceSet] as number[])
+      for (const c of lotCells[l] as number[])
+        if (profile.districts & (1 << (cellBit[c] as number))) {
+          found.push(c);
+          setBit(cellSet, c);
+        }
+    const owned = Int32Array.from(found);
+    const shared = {
+      cells: owned,
+      cellSet,
+      districts: profile.districts & (lotsDistricts[profile.serviceSet] as number),
+      lots: lotCount > 32 ? -1 : (lotsOf[profile.serviceSet] as number[]).reduce((mask, l) => mask | (1 << l), 0),
+    };
+    for (const index of profile.members) {
+      const candidate = pool.candidates[index] as Candidate;
+      if (exclude.has(candidate.id)) continue;
+      contenders.push({
+        index,
+        candidate,
+        profile: shared,
+        points: candidatePoints(pool, index, outcomeBits, options),
+        lead: candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null,
+        home: pool.homeBit[index] as number,
+        reach: candidate.tier ?? 0,
       });
-      const leadBonus = candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null;
-      members.push({ index, candidate, cells: owned, weights: cellWeights, leadBonus });
     }
   }
+  const { kept, dropped } = dropOutpointed(contenders, cells.length, weights, reachLots);
+  const members = kept.map(({ index, candidate, profile, points, lead, home, reach }): Member => {
+    const cellWeights = new Int32Array(profile.cells.length);
+    const reachByLot = reachPoints[reach] as Float64Array;
+    profile.cells.forEach((c, at) => {
+      const cellPoints =
+        points + (cellBit[c] === home ? weights.local : 0) + (reachByLot[(cells[c] as Cell).lot] as number);
+      cellWeights[at] = Math.round(cellPoints * (cellScale[c] as number));
+    });
+    return { index, candidate, cells: profile.cells, weights: cellWeights, leadBonus: lead };
+  });
   return {
     options,
     cells,
@@ -190,7 +255,7 @@ export function scan(
     minShareValue,
     uncoverable,
     members,
-    pruned: { noCells, belowShare },
+    pruned: { noCells, belowShare, dominated: dropped },
   };
 }
 
@@ -268,7 +333,7 @@ export function prune(found: Scan): Problem {
     memberCost,
     uncoveredCost: 2 * noLeadCost,
     noLeadCost,
-    pruned: { ...found.pruned, dominated: candidates.length - kept.length },
+    pruned: { ...found.pruned, dominated: found.pruned.dominated + candidates.length - kept.length },
   };
 }
 

@@ -6,7 +6,7 @@ import { searchHeuristic } from './heuristic.ts';
 import { type Assignment, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
 import type { CandidatePool } from './pool.ts';
-import { buildProblem, candidatePoints, canReach, type Problem } from './problem.ts';
+import { buildProblem, canReach, outcomesDelivered, type Problem } from './problem.ts';
 
 export type SuggestedMember = {
   id: string;
@@ -68,7 +68,7 @@ function describe(
     const valuePence = evaluation.shares.get(k) ?? 0;
     const lots = [...new Set(cells.map((cell) => cell.lotId))];
     const districts = [...new Set(cells.map((cell) => cell.district))];
-    const { core, valueAdding } = candidatePoints(candidate, outcomes, problem.options);
+    const { core, valueAdding } = outcomesDelivered(candidate, outcomes);
     const local = cells.filter((cell) => cell.district === candidate.homeDistrict).length;
     const reasons = [
       `Offers every service needed for ${lots.length === 1 ? 'lot' : 'lots'} ${lots.join(', ')}`,
@@ -77,7 +77,7 @@ function describe(
       `Readiness ${Math.round(candidate.readiness * 100)}%`,
       ...(core.length > 0 ? [`Delivers required outcomes as core outcomes: ${core.join(', ')}`] : []),
       ...(valueAdding.length > 0 ? [`Adds value on required outcomes: ${valueAdding.join(', ')}`] : []),
-      ...(cells.some((cell) => canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0))
+      ...(cells.some((cell) => canReach(candidate.tier, opportunity.lots[cell.lot]?.valuePence ?? 0))
         ? [`Its size (tier ${candidate.tier}) suits the value of its lots`]
         : []),
       ...(assignment.lead === k

@@ -5,7 +5,7 @@ import { searchHeuristic } from './heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
 import { indexCandidates } from './pool.ts';
-import { buildProblem, candidatePoints, canReach, type Member, POINT, prune, scan } from './problem.ts';
+import { buildProblem, canReach, type Member, POINT, prune, scan } from './problem.ts';
 import { alternatives, suggestConsortium } from './suggest.ts';
 
 /** A seeded generator, so a failing case can be replayed. */
@@ -91,19 +91,25 @@ function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Option
         : [],
     );
     if (cells.length === 0) return [];
-    const { points } = candidatePoints(candidate, outcomes, options);
-    const weights = cells.map((c) => {
+    const { weights } = options;
+    const core = candidate.coreOutcomes.filter((code) => outcomes.has(code)).length;
+    const valueAdding = candidate.valueAddingOutcomes.filter(
+      (code) => outcomes.has(code) && !candidate.coreOutcomes.includes(code),
+    ).length;
+    const points =
+      Math.round(candidate.readiness * 10) * weights.readiness +
+      core * weights.coreOutcome +
+      valueAdding * weights.valueAddingOutcome;
+    const cellWeights = cells.map((c) => {
       const cell = found.cells[c] as (typeof found.cells)[number];
       const cellPoints =
         points +
-        (candidate.homeDistrict === cell.district ? options.weights.local : 0) +
-        (canReach(candidate, opportunity.lots[cell.lot]?.valuePence ?? 0) ? options.weights.reach : 0);
+        (candidate.homeDistrict === cell.district ? weights.local : 0) +
+        (canReach(candidate.tier, opportunity.lots[cell.lot]?.valuePence ?? 0) ? weights.reach : 0);
       return Math.round((cellPoints * POINT * cell.valuePence) / found.totalValue);
     });
-    const leadBonus = candidate.canLead
-      ? Math.round(options.weights.leadStar * (candidate.leadRating ?? 0) * POINT)
-      : null;
-    return [{ index, candidate, cells: Int32Array.from(cells), weights: Int32Array.from(weights), leadBonus }];
+    const leadBonus = candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null;
+    return [{ index, candidate, cells: Int32Array.from(cells), weights: Int32Array.from(cellWeights), leadBonus }];
   });
   const problem = {
     ...prune(found),
