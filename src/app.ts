@@ -5,6 +5,7 @@ import type { Database } from './db/client.ts';
 import { accountsModule } from './modules/accounts/accounts.routes.ts';
 import { adminModule } from './modules/admin/admin.routes.ts';
 import { alertsModule } from './modules/alerts/alerts.routes.ts';
+import { cashflowModule } from './modules/consortia/cashflow/cashflow.routes.ts';
 import { consortiaModule } from './modules/consortia/consortia.routes.ts';
 import { consortiumDocumentsModule } from './modules/consortia/consortium-documents.routes.ts';
 import { fairnessSettingsModule } from './modules/consortia/fairness-settings.routes.ts';
@@ -94,6 +95,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     ledgerAdminModule,
     transparencyModule,
     consortiaModule,
+    cashflowModule,
     fairnessSettingsModule,
     consortiumDocumentsModule,
   ]) {

@@ -30,6 +30,8 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/bid': 'signedIn',
   'POST /consortia/:id/documents': 'signedIn',
   'GET /consortia/:id/documents/:documentId': 'signedIn',
+  'GET /consortia/:id/cashflow': 'signedIn',
+  'POST /consortia/:id/cashflow': 'signedIn',
   'GET /admin/consortia/fair-terms': 'hubAdmin',
   'POST /admin/consortia/fair-terms': 'hubAdmin',
   'GET /opportunities': 'public',

@@ -125,6 +125,7 @@ export const paths = {
     bid: ({ id }: { id: string }) => `/consortia/${id}/bid`,
     documents: ({ id }: { id: string }) => `/consortia/${id}/documents`,
     document: ({ id, documentId }: { id: string; documentId: string }) => `/consortia/${id}/documents/${documentId}`,
+    cashflow: ({ id }: { id: string }) => `/consortia/${id}/cashflow`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

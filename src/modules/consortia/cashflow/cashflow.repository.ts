@@ -1,0 +1,110 @@
+import type { SqlRunner } from '../../../db/client.ts';
+
+// The SQL of the cash-flow check: the contract's payment schedule (kept as versions), and what it needs from the
+// consortium: each member's income and allocated work, and the latest fair terms.
+
+export type PeriodLength = 'monthly' | 'quarterly';
+
+export type PaymentSchedule = {
+  version: number;
+  contract_value_pence: number;
+  periods: number;
+  period_length: PeriodLength;
+  buyer_payment_days: number;
+  results_basis_points: number;
+  results_lag_days: number;
+  recorded_at: Date;
+  recorded_by_name: string;
+};
+
+export type NewPaymentSchedule = Omit<PaymentSchedule, 'version' | 'recorded_at' | 'recorded_by_name'>;
+
+export async function latestSchedule(sql: SqlRunner, consortiumId: string) {
+  const [row] = await sql.query<PaymentSchedule>(
+    `SELECT s.version, s.contract_value_pence::float8 AS contract_value_pence, s.periods, s.period_length,
+            s.buyer_payment_days, s.results_basis_points, s.results_lag_days, s.recorded_at,
+            u.display_name AS recorded_by_name
+       FROM consortium_payment_schedules s JOIN users u ON u.id = s.recorded_by
+      WHERE s.consortium_id = $1 ORDER BY s.version DESC LIMIT 1`,
+    [consortiumId],
+  );
+  return row;
+}
+
+/** Stores the schedule as the next version; returns its number. */
+export async function insertSchedule(
+  sql: SqlRunner,
+  consortiumId: string,
+  schedule: NewPaymentSchedule,
+  userId: string,
+) {
+  const [row] = await sql.query<{ version: number }>(
+    `INSERT INTO consortium_payment_schedules (consortium_id, version, contract_value_pence, periods, period_length,
+                                               buyer_payment_days, results_basis_points, results_lag_days,
+                                               recorded_by)
+     SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8
+       FROM consortium_payment_schedules WHERE consortium_id = $1
+     RETURNING version`,
+    [
+      consortiumId,
+      schedule.contract_value_pence,
+      schedule.periods,
+      schedule.period_length,
+      schedule.buyer_payment_days,
+      schedule.results_basis_points,
+      schedule.results_lag_days,
+      userId,
+    ],
+  );
+  if (!row) throw new Error('the payment schedule was not stored');
+  return row.version;
+}
+
+export type MemberWork = {
+  organisation_id: string;
+  name: string;
+  role: 'lead' | 'partner' | 'subcontractor';
+  income_pence: number | null;
+  income_private: boolean;
+  /** How many lot-district cells the member delivers. */
+  cells: number;
+  /** What those cells are worth: each is its lot's value split evenly over the lot's districts. */
+  value_pence: number;
+};
+
+/** The accepted members, lead first, with the work allocated to each. */
+export const memberWork = (sql: SqlRunner, consortiumId: string) =>
+  sql.query<MemberWork>(
+    `SELECT m.organisation_id, o.name, m.role, o.income_pence::float8 AS income_pence, o.income_private,
+            count(a.lot_id)::int AS cells,
+            coalesce(sum(coalesce(l.value_pence, 0)::numeric / greatest(cardinality(l.districts), 1)), 0)::float8
+              AS value_pence
+       FROM consortium_members m JOIN organisations o ON o.id = m.organisation_id
+       LEFT JOIN consortium_allocations a
+              ON a.consortium_id = m.consortium_id AND a.organisation_id = m.organisation_id
+       LEFT JOIN opportunity_lots l ON l.id = a.lot_id
+      WHERE m.consortium_id = $1 AND m.status = 'accepted'
+      GROUP BY m.organisation_id, o.name, m.role, o.income_pence, o.income_private
+      ORDER BY m.role = 'lead' DESC, o.name`,
+    [consortiumId],
+  );
+
+export type LatestTerms = {
+  version: number;
+  maxPaymentDays: number;
+  pbrShares: { memberId: string; atRiskBasisPoints: number }[];
+};
+
+/** The payment days and results shares of the latest fair-terms version, if any has been recorded. */
+export async function latestTerms(sql: SqlRunner, consortiumId: string): Promise<LatestTerms | undefined> {
+  const [row] = await sql.query<{ version: number; terms: Omit<LatestTerms, 'version'> }>(
+    `SELECT version, terms FROM consortium_terms WHERE consortium_id = $1 ORDER BY version DESC LIMIT 1`,
+    [consortiumId],
+  );
+  if (!row) return undefined;
+  return {
+    version: row.version,
+    maxPaymentDays: row.terms.maxPaymentDays,
+    pbrShares: row.terms.pbrShares ?? [],
+  };
+}
