@@ -9,6 +9,7 @@ import { cashflowModule } from './modules/consortia/cashflow/cashflow.routes.ts'
 import { consortiaModule } from './modules/consortia/consortia.routes.ts';
 import { consortiumDocumentsModule } from './modules/consortia/consortium-documents.routes.ts';
 import { fairnessSettingsModule } from './modules/consortia/fairness-settings.routes.ts';
+import { ratingsModule } from './modules/consortia/ratings/ratings.routes.ts';
 import { comparisonModule } from './modules/impact/comparison.routes.ts';
 import { coverageModule } from './modules/impact/coverage.routes.ts';
 import { impactFrameworkAdminModule } from './modules/impact/framework.admin.routes.ts';
@@ -96,6 +97,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     transparencyModule,
     consortiaModule,
     cashflowModule,
+    ratingsModule,
     fairnessSettingsModule,
     consortiumDocumentsModule,
   ]) {

@@ -32,6 +32,8 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /consortia/:id/documents/:documentId': 'signedIn',
   'GET /consortia/:id/cashflow': 'signedIn',
   'POST /consortia/:id/cashflow': 'signedIn',
+  'GET /consortia/:id/rating': 'signedIn',
+  'POST /consortia/:id/rating': 'signedIn',
   'GET /admin/consortia/fair-terms': 'hubAdmin',
   'POST /admin/consortia/fair-terms': 'hubAdmin',
   'GET /opportunities': 'public',

@@ -126,6 +126,7 @@ export const paths = {
     documents: ({ id }: { id: string }) => `/consortia/${id}/documents`,
     document: ({ id, documentId }: { id: string; documentId: string }) => `/consortia/${id}/documents/${documentId}`,
     cashflow: ({ id }: { id: string }) => `/consortia/${id}/cashflow`,
+    rating: ({ id }: { id: string }) => `/consortia/${id}/rating`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

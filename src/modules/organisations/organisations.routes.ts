@@ -5,6 +5,7 @@ import { setFlash } from '../../platform/flash.ts';
 import { type FormErrors, formErrors, keptFormValues, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
 import type { CurrentUser } from '../../platform/sessions.ts';
+import { leadRatingsSection } from '../consortia/ratings/ratings.profile.ts';
 import { districts, wards } from '../geography/geography.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { presentContractsWon } from '../ocds/track-record.ts';
@@ -61,9 +62,10 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
     const role = request.user?.memberships.get(organisation.id);
     const isHubAdmin = request.user?.roles.has('hub_admin') ?? false;
     const profile = presentProfile(organisation, { canSeePrivate: role !== undefined || isHubAdmin });
-    const [contractsWon, impact] = await Promise.all([
+    const [contractsWon, impact, leadRatings] = await Promise.all([
       presentContractsWon(database, organisation.id),
       organisationImpact.profileSection(organisation.id),
+      leadRatingsSection(database, organisation.id),
     ]);
     return reply.view(view('show'), {
       title: organisation.name,
@@ -73,6 +75,7 @@ export const organisationsModule: FastifyPluginAsync<ModuleOptions> = async (app
       isHubAdmin,
       contractsWon,
       impact,
+      leadRatings,
     });
   });
 
