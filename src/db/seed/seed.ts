@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../platform/passwords.ts';
 import type { Database } from '../client.ts';
+import { seedDemoConsortia } from './demo-consortia.ts';
 import { seedDemoContracts } from './demo-contracts.ts';
+import { seedDemoOpportunities } from './demo-opportunities.ts';
 import { generateDemoOrganisations } from './demo-organisations.ts';
 import { seedDemoOutcomes } from './demo-outcomes.ts';
 
@@ -156,6 +158,7 @@ export async function seedDemoData(database: Database, count = DEMO_ORGANISATION
   });
   // Through the services, after the people exist, so that the ledger's chain is the real thing.
   await seedDemoContracts(database);
+  await seedDemoConsortia(database, await seedDemoOpportunities(database));
   // Fresh statistics, so that the planner picks the search indexes from the first query on.
   await database.exec('ANALYZE organisations, organisation_outcomes');
   return {
