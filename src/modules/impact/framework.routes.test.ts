@@ -64,12 +64,6 @@ test('/impact shows the current framework: themes, outcomes, measures, units, ev
   assert.doesNotMatch(page.body, /This part of the service is not open yet/);
 });
 
-test('the consortia placeholder is still there', async () => {
-  const page = await context.app.inject({ url: '/consortia' });
-  assert.equal(page.statusCode, 200);
-  assert.match(page.body, /This part of the service is not open yet/);
-});
-
 test('downloads of a version are attachments that the import reads back', async () => {
   const json = await context.app.inject({ url: '/impact/framework/versions/1/framework.json' });
   assert.equal(json.statusCode, 200);
