@@ -19,9 +19,18 @@ import {
 import { type Actor, consortiaService } from './consortia.service.ts';
 import { consortiumPage } from './consortium.page.ts';
 import { currentFairnessDefaults } from './fairness-settings.ts';
-import { fairTermsSchema, REFERRAL_ALLOCATION_LABELS, REFERRAL_ALLOCATIONS } from './terms/index.ts';
+import {
+  type FairnessFlag,
+  type FairTerms,
+  fairTermsSchema,
+  REFERRAL_ALLOCATION_LABELS,
+  REFERRAL_ALLOCATIONS,
+  termsFormValues,
+} from './terms/index.ts';
 
 type IdParams = { Params: { id: string } };
+/** Values as typed, or (for a new version) those of the version in force, read once the lead is known. */
+type FormValues = Record<string, string> | ((consortiumId: string) => Promise<Record<string, string>>);
 const view = (name: string) => `consortia/views/${name}.njk`;
 // The service decides what each person may see and do in a consortium (its lead, its members, those invited);
 // anyone else gets 404 unless it is listed. The routes only need someone signed in, except the public face.
@@ -147,11 +156,12 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
   const termsPage = async (
     request: FastifyRequest<IdParams>,
     reply: FastifyReply,
-    values: Record<string, string>,
+    given: FormValues,
     errors?: FormErrors,
   ) => {
     const { consortium, members, access } = await consortia.load(request.params.id, actorOf(request));
     if (!access.isLead) throw new HttpError(403, 'You do not have permission to do this', 'Only the lead can.');
+    const values = typeof given === 'function' ? await given(consortium.id) : given;
     return reply.status(errors ? 400 : 200).view(view('terms'), {
       title: 'Agree fair terms',
       consortium,
@@ -162,7 +172,13 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
       errors,
     });
   };
-  app.get<IdParams>('/consortia/:id/terms', signedIn, async (request, reply) => termsPage(request, reply, {}));
+  // A new version of the terms or the charter starts from the one in force.
+  app.get<IdParams>('/consortia/:id/terms', signedIn, async (request, reply) =>
+    termsPage(request, reply, async (id) => {
+      const [latest] = await repository.termsVersions<FairTerms, FairnessFlag>(database, id);
+      return latest ? termsFormValues(latest.terms) : {};
+    }),
+  );
   app.post<IdParams>('/consortia/:id/terms', signedIn, async (request, reply) => {
     const values = keptValues(request.body);
     const form = parseForm(fairTermsSchema, termsInputFrom(request.body));
@@ -181,16 +197,29 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
   const charterPage = async (
     request: FastifyRequest<IdParams>,
     reply: FastifyReply,
-    values: Record<string, string>,
+    given: FormValues,
     errors?: FormErrors,
   ) => {
     const { consortium, access } = await consortia.load(request.params.id, actorOf(request));
     if (!access.isLead) throw new HttpError(403, 'You do not have permission to do this', 'Only the lead can.');
+    const values = typeof given === 'function' ? await given(consortium.id) : given;
     return reply
       .status(errors ? 400 : 200)
       .view(view('charter'), { title: 'Lead charter', consortium, values, errors });
   };
-  app.get<IdParams>('/consortia/:id/charter', signedIn, async (request, reply) => charterPage(request, reply, {}));
+  app.get<IdParams>('/consortia/:id/charter', signedIn, async (request, reply) =>
+    charterPage(request, reply, async (id): Promise<Record<string, string>> => {
+      const [latest] = await repository.charterVersions(database, id);
+      const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+      if (!latest) return {};
+      return {
+        leadDelivers: yesNo(latest.lead_delivers),
+        leadDelivery: latest.lead_delivery,
+        conflictsOfInterest: latest.conflicts_of_interest,
+        willNotCompete: yesNo(latest.will_not_compete),
+      };
+    }),
+  );
   app.post<IdParams>('/consortia/:id/charter', signedIn, async (request, reply) => {
     const values = keptValues(request.body);
     const form = parseForm(charterSchema, request.body);

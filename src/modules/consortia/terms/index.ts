@@ -24,4 +24,5 @@ export {
   REFERRAL_ALLOCATION_LABELS,
   REFERRAL_ALLOCATIONS,
   type ReferralAllocation,
+  termsFormValues,
 } from './terms.ts';

@@ -112,3 +112,20 @@ export const fairTermsSchema = z
 export type FairTermsInput = z.input<typeof fairTermsSchema>;
 export type FairTerms = z.output<typeof fairTermsSchema>;
 export type PbrShare = FairTerms['pbrShares'][number];
+
+const basisPointsToPercent = (basisPoints: number) => String(basisPoints / 100);
+
+/** The form's fields for terms already recorded, so that a new version starts from the one in force. */
+export function termsFormValues(terms: FairTerms): Record<string, string> {
+  return {
+    maxPaymentDays: String(terms.maxPaymentDays),
+    managementFeePercent: basisPointsToPercent(terms.managementFeeBasisPoints),
+    referralAllocation: terms.referralAllocation,
+    riskSharing: terms.riskSharing,
+    exitNoticeDays: String(terms.exitNoticeDays),
+    exitTerms: terms.exitTerms,
+    ...Object.fromEntries(
+      terms.pbrShares.map((share) => [`pbr-${share.memberId}`, basisPointsToPercent(share.atRiskBasisPoints)]),
+    ),
+  };
+}

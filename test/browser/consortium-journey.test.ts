@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { opportunitiesService } from '../../src/modules/opportunities/opportunities.service.ts';
+import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import { buildOrganisation, buildUser } from '../support/factories.ts';
+import { buildBuyer, opportunityInput } from '../support/opportunity-factories.ts';
+
+// From one opportunity to an award to a consortium, as the people involved click through it: a lead forms a
+// consortium, a small partner accepts, the lead allocates the work, is told its first terms are unfair, agrees
+// fair ones and a charter, and bids; the buyer closes the opportunity and awards it to the consortium.
+
+const SWALE = 'E07000113';
+const MEDWAY = 'E06000035';
+
+const skip = browserSkipReason();
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+const contexts: BrowserContext[] = [];
+
+before(async () => {
+  if (skip) return;
+  browser = await launchBrowser();
+  server = await startServer();
+});
+after(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+async function signedInPage(person: { email: string; password: string }, next: string): Promise<Page> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email address').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('load');
+  return page;
+}
+
+const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
+
+test('form a consortium, agree fair terms, bid and be awarded', { skip }, async () => {
+  const { database } = server;
+  const buyer = await buildBuyer(database);
+  const opportunities = opportunitiesService({ database });
+  const { id: opportunityId } = await opportunities.create(
+    buyer.body.id,
+    opportunityInput({ title: 'Befriending in Swale and Medway', districts: [SWALE, MEDWAY] }),
+    buyer.actor,
+  );
+  await opportunities.addLot(
+    opportunityId,
+    { title: 'Befriending', description: '', valuePence: 120_000_00, districts: [SWALE, MEDWAY] },
+    buyer.actor,
+  );
+  await opportunities.transition(opportunityId, 'publish', buyer.actor);
+  const leadUser = await buildUser(database);
+  const partnerUser = await buildUser(database);
+  await buildOrganisation(database, { name: 'Medway Community Trust', members: [{ id: leadUser.id }] });
+  const partner = await buildOrganisation(database, {
+    name: 'Swale Good Neighbours',
+    members: [{ id: partnerUser.id }],
+  });
+  // A tier 2 partner: results risk passed to it is flagged.
+  await database.query('UPDATE organisations SET income_pence = 500000 WHERE id = $1', [partner.id]);
+
+  const lead = await signedInPage(leadUser, `/opportunities/${opportunityId}`);
+  await expectAccessible(lead, 'opportunity, as a possible lead');
+  await lead.getByRole('link', { name: 'Form a consortium' }).click();
+  await expectAccessible(lead, 'form a consortium');
+  await lead.getByRole('button', { name: 'Form the consortium' }).click();
+  await expectAccessible(lead, 'form a consortium with errors');
+  assert.match((await lead.locator('.govuk-error-summary').textContent()) ?? '', /Enter a name/);
+  await lead.getByLabel('Name of the consortium').fill('Swale and Medway Together');
+  await lead.getByRole('button', { name: 'Form the consortium' }).click();
+  await expectAccessible(lead, 'new consortium');
+  const consortiumUrl = lead.url();
+
+  await lead.getByLabel('Find an organisation in the directory by name').fill('Good Neighbours');
+  await lead.getByRole('button', { name: 'Find' }).click();
+  await lead.getByLabel('Swale Good Neighbours').check();
+  await lead.getByLabel('Partner', { exact: true }).check();
+  await lead.getByRole('button', { name: 'Send the invitation' }).click();
+  await expectAccessible(lead, 'consortium with an invitation sent');
+
+  const invited = await signedInPage(partnerUser, new URL(consortiumUrl).pathname);
+  await expectAccessible(invited, 'consortium, as the invited organisation');
+  assert.match(await mainText(invited), /Swale Good Neighbours is invited to join/);
+  await invited.getByLabel('Accept').check();
+  await invited.getByRole('button', { name: 'Send your answer' }).click();
+  await expectAccessible(invited, 'consortium, as a member');
+
+  await lead.reload();
+  await lead.getByLabel('Swale', { exact: true }).selectOption({ label: 'Swale Good Neighbours' });
+  await lead.getByLabel('Medway', { exact: true }).selectOption({ label: 'Medway Community Trust' });
+  await lead.getByRole('button', { name: 'Save the allocation' }).click();
+  await expectAccessible(lead, 'consortium with its work allocated');
+  assert.match(await mainText(lead), /Every lot and district is allocated/);
+
+  await lead.getByRole('link', { name: 'Record the terms' }).click();
+  await expectAccessible(lead, 'fair terms form');
+  await lead.getByLabel('Longest time the lead may take to pay members').fill('60');
+  await lead.getByLabel('Lead’s management fee').fill('8');
+  await lead.getByLabel('In turn', { exact: true }).check();
+  await lead.getByLabel('Swale Good Neighbours (tier 2)').fill('20');
+  await lead.getByLabel('How risk and payment by results are shared').fill('The lead carries results risk.');
+  await lead.getByLabel('Notice to leave the consortium').fill('90');
+  await lead.getByLabel('Exit terms', { exact: true }).fill('Three months’ notice; clients handed over with notes.');
+  await lead.getByRole('button', { name: 'Record the terms' }).click();
+  await expectAccessible(lead, 'consortium with flagged terms');
+  const flagged = await lead.locator('#terms ~ .govuk-warning-text').allTextContents();
+  assert.equal(flagged.length, 2, flagged.join('\n'));
+
+  await lead.getByRole('link', { name: 'Record new terms' }).click();
+  await lead.getByLabel('Longest time the lead may take to pay members').fill('30');
+  await lead.getByLabel('Swale Good Neighbours (tier 2)').fill('0');
+  await lead.getByRole('button', { name: 'Record the terms' }).click();
+  await expectAccessible(lead, 'consortium with fair terms');
+  assert.equal(await lead.locator('#terms ~ .govuk-warning-text').count(), 0);
+  assert.match(await mainText(lead), /1 earlier version is kept/);
+
+  await lead.getByRole('link', { name: 'Record the charter' }).click();
+  await expectAccessible(lead, 'lead charter form');
+  await lead.getByLabel('Yes', { exact: true }).first().check();
+  await lead.getByLabel('If it does, what the lead delivers, and where').fill('Befriending in Medway.');
+  await lead.locator('#willNotCompete').check();
+  await lead.getByRole('button', { name: 'Record the charter' }).click();
+  await expectAccessible(lead, 'consortium with its charter');
+  await lead.getByLabel('Anyone: list it on the opportunity').check();
+  await lead.getByRole('button', { name: 'Save visibility' }).click();
+  await lead.getByRole('button', { name: 'Bid as this consortium' }).click();
+  await expectAccessible(lead, 'consortium that has bid');
+
+  const officer = await signedInPage(buyer.officer, `/opportunities/${opportunityId}`);
+  assert.match(await mainText(officer), /Swale and Medway Together/);
+  await officer.getByRole('button', { name: 'Mark as closed' }).click();
+  await officer.getByRole('link', { name: 'Record the award' }).click();
+  await expectAccessible(officer, 'award page with a bidding consortium');
+  await officer.getByLabel('Swale and Medway Together').check();
+  await officer.getByRole('button', { name: 'Record the award' }).click();
+  await expectAccessible(officer, 'opportunity awarded to the consortium');
+  assert.match(await mainText(officer), /Medway Community Trust/);
+
+  await invited.reload();
+  await expectAccessible(invited, 'consortium after the award, as a member');
+  assert.match(await mainText(invited), /Awarded/i);
+});
