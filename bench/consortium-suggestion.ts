@@ -2,7 +2,7 @@ import { loadHighs, solveExact } from '../src/modules/consortia/suggestion/exact
 import { searchHeuristic } from '../src/modules/consortia/suggestion/heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity } from '../src/modules/consortia/suggestion/model.ts';
 import { evaluate, weightMatrix } from '../src/modules/consortia/suggestion/objective.ts';
-import { indexCandidates } from '../src/modules/consortia/suggestion/pool.ts';
+import { type CandidatePool, indexCandidates } from '../src/modules/consortia/suggestion/pool.ts';
 import { buildProblem } from '../src/modules/consortia/suggestion/problem.ts';
 import { districts } from '../src/modules/geography/geography.ts';
 import { SERVICES } from '../src/modules/organisations/catalogue.ts';
@@ -97,6 +97,35 @@ export function generateOpportunity(seed: number): Opportunity {
   };
 }
 
+/**
+ * The floor: one pass over the indexed pool finding the organisations that offer every service of some lot in
+ * some district of it, with no weights, pruning or search. Any suggestion has to do at least this much.
+ */
+function baselineScan(opportunity: Opportunity, pool: CandidatePool): number {
+  const lots = opportunity.lots.map((lot) => {
+    const mask = new Uint32Array(pool.serviceWords);
+    let districts = 0;
+    for (const code of lot.services) {
+      const bit = pool.serviceBit.get(code);
+      if (bit === undefined) return { mask, districts: 0 };
+      mask[bit >>> 5] = (mask[bit >>> 5] as number) | (1 << (bit & 31));
+    }
+    for (const code of lot.districts) districts |= 1 << (pool.districtBit.get(code) ?? 31);
+    return { mask, districts };
+  });
+  const servesSet = pool.serviceSets.map((services) =>
+    lots.reduce(
+      (served, lot) =>
+        lot.mask.every((need, word) => ((services[word] ?? 0) & need) === need) ? served | lot.districts : served,
+      0,
+    ),
+  );
+  let found = 0;
+  for (const profile of pool.profiles)
+    if (((servesSet[profile.serviceSet] as number) & profile.districts) !== 0) found += profile.members.length;
+  return found;
+}
+
 const round = (ms: number) => Math.round(ms * 10) / 10;
 const verdict = (holds: boolean) => (holds ? 'HOLDS' : 'MISSED');
 
@@ -104,14 +133,20 @@ async function benchOne(size: number) {
   const started = performance.now();
   const pool = indexCandidates(generateCandidates(size, size));
   const indexing = performance.now() - started;
+  const baseline: number[] = [];
   const heuristic: number[] = [];
   const exact: number[] = [];
   const ratios: number[] = [];
   const kept: number[] = [];
+  const exactKept: number[] = [];
   let proved = 0;
+  let provedByBound = 0;
   let coveredAlike = 0;
   for (let n = 0; n < OPPORTUNITIES; n++) {
     const opportunity = generateOpportunity(1_000 + n);
+    const baselineStarted = performance.now();
+    baselineScan(opportunity, pool);
+    baseline.push(performance.now() - baselineStarted);
     const heuristicStarted = performance.now();
     const problem = buildProblem(opportunity, pool, DEFAULT_OPTIONS);
     const found = searchHeuristic(problem);
@@ -123,7 +158,9 @@ async function benchOne(size: number) {
       start: found.assignment,
     });
     exact.push(performance.now() - exactStarted);
+    exactKept.push(solved.kept);
     if (solved.optimal) proved++;
+    if (solved.optimal && solved.kept === 0) provedByBound++;
     const best = evaluate(problem, weightMatrix(problem), solved.assignment);
     if (best.uncovered === found.evaluation.uncovered && best.hasLead === found.evaluation.hasLead) {
       coveredAlike++;
@@ -131,20 +168,31 @@ async function benchOne(size: number) {
     }
   }
   const mean = ratios.reduce((sum, ratio) => sum + ratio, 0) / Math.max(1, ratios.length);
+  const min = Math.min(...ratios);
   console.log(
-    `\nConsortium suggestion, ${size.toLocaleString('en-GB')} organisations, ${OPPORTUNITIES} opportunities of ${LOTS} lots × ${districtCodes.length} districts: indexed in ${round(indexing)} ms; ${round(percentile(kept, 0.5))} organisations kept after pruning (median)`,
+    `\nConsortium suggestion, ${size.toLocaleString('en-GB')} organisations, ${OPPORTUNITIES} opportunities of ${LOTS} lots × ${districtCodes.length} districts: indexed in ${round(indexing)} ms; ${round(percentile(kept, 0.5))} organisations kept after pruning, ${round(percentile(exactKept, 0.5))} left for HiGHS after the bound (medians)`,
   );
+  const timing = (figures: number[]) => ({
+    'p50 ms': round(percentile(figures, 0.5)),
+    'p95 ms': round(percentile(figures, 0.95)),
+    'max ms': round(Math.max(...figures)),
+  });
   console.table({
-    'heuristic (scan, prune, search)': {
-      'p50 ms': round(percentile(heuristic, 0.5)),
-      'p95 ms': round(percentile(heuristic, 0.95)),
-    },
-    'exact (scan, prune, HiGHS)': { 'p50 ms': round(percentile(exact, 0.5)), 'p95 ms': round(percentile(exact, 0.95)) },
+    'baseline (one pass finding who can deliver)': timing(baseline),
+    'heuristic (scan, prune, search)': timing(heuristic),
+    'exact (scan, prune, bound, HiGHS)': timing(exact),
   });
   console.log(
-    `  exact proved optimal on ${proved} of ${OPPORTUNITIES} (time limit ${EXACT_LIMIT_SECONDS} s); same coverage and lead on ${coveredAlike}; heuristic / optimum: mean ${mean.toFixed(4)}, min ${Math.min(...ratios).toFixed(4)}`,
+    `  exact proved optimal on ${proved} of ${OPPORTUNITIES} (${provedByBound} by the bound alone, time limit ${EXACT_LIMIT_SECONDS} s); same coverage and lead on ${coveredAlike}; heuristic / exact objective: mean ${mean.toFixed(4)}, min ${min.toFixed(4)}`,
   );
-  return { size, heuristicP95: percentile(heuristic, 0.95), exactP95: percentile(exact, 0.95), mean, proved };
+  return {
+    size,
+    heuristicP95: percentile(heuristic, 0.95),
+    exactP95: percentile(exact, 0.95),
+    exactMax: Math.max(...exact),
+    mean,
+    proved,
+  };
 }
 
 /**
@@ -165,7 +213,7 @@ export async function benchConsortiumSuggestion() {
     );
     if (figure.size === TARGET_EXACT_SIZE)
       console.log(
-        `  exact solve under ${TARGET_EXACT_MS / 1000} s at ${where}: ${verdict(figure.exactP95 < TARGET_EXACT_MS && figure.proved === OPPORTUNITIES)} (p95 ${round(figure.exactP95)} ms)`,
+        `  exact solve under ${TARGET_EXACT_MS / 1000} s at ${where}: ${verdict(figure.exactMax < TARGET_EXACT_MS && figure.proved === OPPORTUNITIES)} (p95 ${round(figure.exactP95)} ms, max ${round(figure.exactMax)} ms, ${figure.proved} of ${OPPORTUNITIES} proved)`,
       );
   }
 }

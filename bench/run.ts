@@ -1,4 +1,5 @@
 // Runs every benchmark in turn. Each prints its own figures beside a baseline measured in the same run.
+import { benchConsortiumSuggestion } from './consortium-suggestion.ts';
 import { benchDirectoryPage } from './directory-page.ts';
 import { benchDirectorySearch } from './directory-search.ts';
 import { benchHomePage } from './home-page.ts';
@@ -14,3 +15,4 @@ await benchOcdsImport();
 await benchOpportunityRanking();
 await benchSocialValueTotals();
 await benchLedgerVerify();
+await benchConsortiumSuggestion();

@@ -11,8 +11,15 @@
 // The uncovered and no-lead costs outweigh every weight, so the programme is always feasible and covers every
 // cell it can, rather than failing when the member limit or the minimum share leave a cell without an owner.
 // All objective coefficients are whole numbers, so an absolute gap below 1 proves optimality.
+//
+// Before HiGHS sees it, the programme loses every organisation that a Lagrangian bound (bound.ts) shows cannot
+// be in a consortium better than the heuristic's, which leaves HiGHS a few dozen organisations rather than
+// hundreds or thousands; when the bound already matches the heuristic's consortium, HiGHS is not run at all.
 import type { Highs } from 'highs';
+import { programmeObjective, reduceByBound } from './bound.ts';
+import { searchHeuristic } from './heuristic.ts';
 import type { Assignment } from './model.ts';
+import { evaluate, weightMatrix } from './objective.ts';
 import type { Problem } from './problem.ts';
 
 type Loader = () => Promise<Highs>;
@@ -33,8 +40,10 @@ export type ExactResult = {
   /** True when HiGHS proved the solution optimal; false when the time limit stopped it first. */
   optimal: boolean;
   status: string;
-  /** The best bound HiGHS proved on the objective including coverage costs. */
+  /** The best bound proved on the objective including coverage costs. */
   bound: number;
+  /** Organisations left for HiGHS after the bound dropped the rest; 0 when the bound alone proved optimality. */
+  kept: number;
   columns: number;
   rows: number;
 };
@@ -103,10 +112,64 @@ function programme(problem: Problem) {
   return { columns, rowLower, rowUpper, xColumn, zColumn, yColumns, uColumn, noLeadColumn };
 }
 
+/** The problem with only some of its members, numbered in the order given, each with some of its cells. */
+function restrict(problem: Problem, keep: ReadonlyMap<number, readonly number[]>): Problem {
+  const members = [...keep].map(([k, positions]) => {
+    const member = problem.members[k] as Problem['members'][number];
+    return {
+      ...member,
+      cells: Int32Array.from(positions, (at) => member.cells[at] as number),
+      weights: Int32Array.from(positions, (at) => member.weights[at] as number),
+    };
+  });
+  const capable: number[][] = problem.cells.map(() => []);
+  members.forEach((member, k) => {
+    for (const c of member.cells) capable[c]?.push(k);
+  });
+  return { ...problem, members, capable };
+}
+
+/** An assignment between the members of a problem and those of its restriction to `keep`. */
+function renumber(assignment: Assignment, map: (k: number) => number): Assignment {
+  return {
+    owner: Int32Array.from(assignment.owner, (k) => (k < 0 ? -1 : map(k))),
+    lead: assignment.lead < 0 ? -1 : map(assignment.lead),
+  };
+}
+
 export async function solveExact(
   problem: Problem,
   { timeLimitSeconds = 60, start }: { timeLimitSeconds?: number; start?: Assignment } = {},
 ): Promise<ExactResult> {
+  const known = start ?? searchHeuristic(problem).assignment;
+  const evaluation = evaluate(problem, weightMatrix(problem), known);
+  if (!evaluation.feasible) return solveProgramme(problem, timeLimitSeconds, start);
+  const reduction = reduceByBound(problem, known, programmeObjective(problem, evaluation));
+  if (reduction.proved)
+    return {
+      assignment: known,
+      optimal: true,
+      status: 'optimal',
+      bound: reduction.bound,
+      kept: 0,
+      columns: 0,
+      rows: 0,
+    };
+  const kept = [...reduction.keep.keys()];
+  const position = new Map(kept.map((k, at) => [k, at]));
+  const solved = await solveProgramme(
+    restrict(problem, reduction.keep),
+    timeLimitSeconds,
+    renumber(known, (k) => position.get(k) ?? -1),
+  );
+  return {
+    ...solved,
+    assignment: renumber(solved.assignment, (at) => kept[at] as number),
+    bound: Math.min(solved.bound, reduction.bound),
+  };
+}
+
+async function solveProgramme(problem: Problem, timeLimitSeconds: number, start?: Assignment): Promise<ExactResult> {
   const highs = await loadHighs();
   const built = programme(problem);
   const { columns, rowLower, rowUpper } = built;
@@ -159,6 +222,7 @@ export async function solveExact(
       optimal: modelStatus === statuses.optimal,
       status,
       bound: Number(model.info.get('mip_dual_bound')),
+      kept: problem.members.length,
       columns: columns.length,
       rows: rowLower.length,
     };

@@ -201,7 +201,7 @@ export function scan(
     lotCount > 32 ? 0 : points.reduce((mask, reach, l) => (reach > 0 ? mask | (1 << l) : mask), 0),
   );
   const words = Math.ceil(cells.length / 32);
-  const contenders: Contender[] = [];
+  const groups: Contender[][] = [];
   let belowShare = 0;
   for (const { profile, value } of reachable) {
     if (value < minShareValue) {
@@ -223,9 +223,11 @@ export function scan(
       districts: profile.districts & (lotsDistricts[profile.serviceSet] as number),
       lots: lotCount > 32 ? -1 : (lotsOf[profile.serviceSet] as number[]).reduce((mask, l) => mask | (1 << l), 0),
     };
+    const contenders: Contender[] = [];
+    groups.push(contenders);
     for (const index of profile.members) {
       const candidate = pool.candidates[index] as Candidate;
-      if (exclude.has(candidate.id)) continue;
+      if (exclude.size > 0 && exclude.has(candidate.id)) continue;
       contenders.push({
         index,
         candidate,
@@ -237,7 +239,7 @@ export function scan(
       });
     }
   }
-  const { kept, dropped } = dropOutpointed(contenders, cells.length, weights, reachLots);
+  const { kept, dropped } = dropOutpointed(groups, cells.length, weights, reachLots);
   const members = kept.map(({ index, candidate, profile, points, lead, home, reach }): Member => {
     const cellWeights = new Int32Array(profile.cells.length);
     const reachByLot = reachPoints[reach] as Float64Array;

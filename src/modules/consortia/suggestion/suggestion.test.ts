@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { programmeObjective, reduceByBound } from './bound.ts';
 import { solveExact } from './exact.ts';
 import { searchHeuristic } from './heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
@@ -171,6 +172,40 @@ describe('consortium suggestion', () => {
     );
     assert.ok(mean >= 0.97);
     assert.ok(pruned > 0, 'the cases exercise pruning');
+  });
+
+  test('the bound is never below the optimum, and keeps whoever a better consortium needs', async () => {
+    let dropped = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { opportunity, pool, options } = smallCase(seed, 6 + (seed % 5));
+      const optimum = bruteForce(opportunity, pool, options);
+      const problem = buildProblem(opportunity, indexCandidates(pool), options);
+      const optimal =
+        optimum.objective - problem.uncoveredCost * optimum.uncovered - (optimum.hasLead ? 0 : problem.noLeadCost);
+      // From the heuristic's consortium, and from a poorer one (its first member alone), which leaves the bound
+      // room to keep members that a better consortium needs.
+      const { assignment, evaluation } = searchHeuristic(problem);
+      const first = evaluation.members[0] ?? -1;
+      const poorer = {
+        owner: Int32Array.from(assignment.owner, (k) => (k === first ? k : -1)),
+        lead: assignment.lead === first ? first : -1,
+      };
+      for (const known of [assignment, poorer]) {
+        const matrix = weightMatrix(problem);
+        const knownEvaluation = evaluate(problem, matrix, known);
+        if (!knownEvaluation.feasible) continue;
+        const reduction = reduceByBound(problem, known, programmeObjective(problem, knownEvaluation));
+        assert.ok(reduction.bound >= optimal - 1e-6, `seed ${seed}: bound ${reduction.bound} below ${optimal}`);
+        if (reduction.proved) {
+          assert.ok(programmeObjective(problem, knownEvaluation) >= optimal, `seed ${seed}: proved a poorer one`);
+          continue;
+        }
+        dropped += problem.members.length - reduction.keep.size;
+        const solved = evaluate(problem, matrix, (await solveExact(problem, { start: known })).assignment);
+        assert.equal(solved.objective, optimum.objective, `seed ${seed}: the optimum was dropped`);
+      }
+    }
+    assert.ok(dropped > 0, 'the cases exercise dropping by the bound');
   });
 
   const opportunity: Opportunity = {
