@@ -10,6 +10,7 @@ import { consortiaModule } from './modules/consortia/consortia.routes.ts';
 import { consortiumDocumentsModule } from './modules/consortia/consortium-documents.routes.ts';
 import { fairnessSettingsModule } from './modules/consortia/fairness-settings.routes.ts';
 import { ratingsModule } from './modules/consortia/ratings/ratings.routes.ts';
+import { suggestionModule } from './modules/consortia/suggestion/suggestion.routes.ts';
 import { comparisonModule } from './modules/impact/comparison.routes.ts';
 import { coverageModule } from './modules/impact/coverage.routes.ts';
 import { impactFrameworkAdminModule } from './modules/impact/framework.admin.routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     consortiaModule,
     cashflowModule,
     ratingsModule,
+    suggestionModule,
     fairnessSettingsModule,
     consortiumDocumentsModule,
   ]) {

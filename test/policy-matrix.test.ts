@@ -34,6 +34,7 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/cashflow': 'signedIn',
   'GET /consortia/:id/rating': 'signedIn',
   'POST /consortia/:id/rating': 'signedIn',
+  'GET /opportunities/:id/consortium-suggestion': 'signedIn',
   'GET /admin/consortia/fair-terms': 'hubAdmin',
   'POST /admin/consortia/fair-terms': 'hubAdmin',
   'GET /opportunities': 'public',

@@ -127,6 +127,8 @@ export const paths = {
     document: ({ id, documentId }: { id: string; documentId: string }) => `/consortia/${id}/documents/${documentId}`,
     cashflow: ({ id }: { id: string }) => `/consortia/${id}/cashflow`,
     rating: ({ id }: { id: string }) => `/consortia/${id}/rating`,
+    suggestion: ({ opportunityId }: { opportunityId: string }) =>
+      `/opportunities/${opportunityId}/consortium-suggestion`,
   },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),

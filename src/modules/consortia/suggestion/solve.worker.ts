@@ -1,0 +1,14 @@
+import { parentPort } from 'node:worker_threads';
+import { type SolveInput, solve } from './solve.ts';
+
+// The exact solver's thread (see solve.ts): the worker answers each request in the order it came.
+let queue = Promise.resolve();
+parentPort?.on('message', ({ id, input }: { id: number; input: SolveInput }) => {
+  queue = queue.then(async () => {
+    try {
+      parentPort?.postMessage({ id, solved: await solve(input) });
+    } catch (error) {
+      parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+});
