@@ -189,6 +189,14 @@ test('requirements no one can deliver are shown with the reason', async () => {
   );
 });
 
+test('an opportunity naming no services has nothing to suggest, and says so', async () => {
+  const unnamed = await publisher.publish({ title: 'Services to be decided', services: [] }, { publish: false });
+  const response = await (await agentFor('buyer')).get(page(unnamed.id));
+  assert.equal(response.statusCode, 200);
+  assert.match(response.body, /The buyer has not named the services this opportunity needs/);
+  assert.doesNotMatch(response.body, /Suggested members|name="maxMembers"/);
+});
+
 test('bad settings say what to fix, and nothing is worked out', async () => {
   const agent = await agentFor('member');
   const bad = await agent.get(page(opportunityId, '?method=best&maxMembers=0&minSharePercent=abc'));
