@@ -9,6 +9,7 @@ import { cashflowModule } from './modules/consortia/cashflow/cashflow.routes.ts'
 import { consortiaModule } from './modules/consortia/consortia.routes.ts';
 import { consortiumDocumentsModule } from './modules/consortia/consortium-documents.routes.ts';
 import { fairnessSettingsModule } from './modules/consortia/fairness-settings.routes.ts';
+import { partnersModule } from './modules/consortia/partners/partners.routes.ts';
 import { ratingsModule } from './modules/consortia/ratings/ratings.routes.ts';
 import { suggestionModule } from './modules/consortia/suggestion/suggestion.routes.ts';
 import { comparisonModule } from './modules/impact/comparison.routes.ts';
@@ -102,6 +103,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     suggestionModule,
     fairnessSettingsModule,
     consortiumDocumentsModule,
+    partnersModule,
   ]) {
     await app.register(module, moduleOptions);
   }

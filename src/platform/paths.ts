@@ -130,6 +130,13 @@ export const paths = {
     suggestion: ({ opportunityId }: { opportunityId: string }) =>
       `/opportunities/${opportunityId}/consortium-suggestion`,
   },
+  partners: {
+    new: ({ opportunityId }: { opportunityId: string }) => `/opportunities/${opportunityId}/partners/new`,
+    show: ({ id }: { id: string }) => `/partner-requests/${id}`,
+    replies: ({ id }: { id: string }) => `/partner-requests/${id}/replies`,
+    withdraw: ({ id }: { id: string }) => `/partner-requests/${id}/withdraw`,
+    search: ({ id }: { id: string }) => `/partner-requests/${id}/partners`,
+  },
   openReferral: {
     services: (query: { page?: string; per_page?: string } = {}) => withQuery('/openreferral/services', query),
     service: ({ id }: { id: string }) => `/openreferral/services/${id}`,

@@ -9,6 +9,7 @@ import {
   listedFor as listedConsortia,
   setStatus as setConsortiumStatus,
 } from '../consortia/consortia.repository.ts';
+import { activeRequestsFor as partnerRequestsFor } from '../consortia/partners/partners.repository.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
@@ -113,16 +114,17 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     outcomeOptions: () => impact.currentOutcomes(),
 
     /**
-     * Documents, clarification questions (every one for the buyer, answered ones for everyone else), and the
-     * consortia that have chosen to be listed as bidding for it.
+     * Documents, clarification questions (every one for the buyer, answered ones for everyone else), the
+     * consortia that have chosen to be listed as bidding for it, and organisations' requests for partners.
      */
     async extras(id: string, isBuyer: boolean) {
-      const [documents, questions, consortia] = await Promise.all([
+      const [documents, questions, consortia, partnerRequests] = await Promise.all([
         listDocuments(db, id),
         listQuestions(db, id, !isBuyer),
         listedConsortia(database, id),
+        partnerRequestsFor(database, id),
       ]);
-      return { documents, questions, consortia };
+      return { documents, questions, consortia, partnerRequests };
     },
 
     async listMine(actor: Actor) {

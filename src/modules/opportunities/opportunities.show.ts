@@ -1,5 +1,6 @@
 import { HttpError } from '../../platform/errors.ts';
 import { formatPounds } from '../../platform/money.ts';
+import { presentRequests } from '../consortia/partners/partners.page.ts';
 import { districtName } from '../geography/geography.ts';
 import { formatSize, labelFor } from './documents/document-types.ts';
 import { presentHistory, presentOpportunity } from './opportunities.presenter.ts';
@@ -15,7 +16,11 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
   const actions = isBuyer
     ? nextTransitions(opportunity.status).map((name) => ({ name, label: TRANSITIONS[name].label }))
     : [];
-  const { documents, questions, consortia } = await service.extras(opportunity.id, isBuyer);
+  const { documents, questions, consortia, partnerRequests } = await service.extras(opportunity.id, isBuyer);
+  // Open for bids, as opportunities are matched: published and the submission deadline not yet passed.
+  const open =
+    opportunity.status === 'published' &&
+    (opportunity.submissionDeadline === null || opportunity.submissionDeadline > new Date());
   return {
     title: opportunity.title,
     opportunity: presentOpportunity(opportunity),
@@ -40,5 +45,9 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
     consortia,
     // Organisations form consortia while the opportunity is open; the buyer does not bid on its own work.
     canFormConsortium: viewer !== null && !isBuyer && opportunity.status === 'published',
+    // While it is open, organisations look for partners and answer each other; the buyer's officers only read.
+    partnersOpen: open,
+    partnerRequests: open ? presentRequests(partnerRequests, lots, viewer?.organisationIds ?? []) : [],
+    canLookForPartners: open && viewer !== null && !isBuyer && viewer.organisationIds.length > 0,
   };
 }

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ASSURANCES } from '../../organisations/catalogue.ts';
+import { readinessOf } from '../suggestion/candidates.ts';
+import { ESSENTIALS, QUALITY_MARKS } from './partners.ranking.ts';
+
+// The partner search scores readiness in SQL by the consortium suggestion's rule; this keeps the two equal.
+
+test('readiness in the partner search counts what the suggestion counts', () => {
+  for (const { code } of ASSURANCES) {
+    const alone = readinessOf({ verified: false, assurances: [code] });
+    const counted =
+      (ESSENTIALS as readonly string[]).includes(code) || (QUALITY_MARKS as readonly string[]).includes(code);
+    assert.equal(alone, counted ? 0.1 : 0, code);
+  }
+  assert.equal(readinessOf({ verified: false, assurances: [...QUALITY_MARKS] }), 0.1, 'any one quality mark counts');
+  assert.equal(readinessOf({ verified: true, assurances: [] }), 0.3, 'a verified profile counts three tenths');
+  assert.equal(readinessOf({ verified: true, assurances: [...ESSENTIALS, ...QUALITY_MARKS] }), 1);
+});
