@@ -50,7 +50,7 @@ test('form a consortium, agree fair terms, bid and be awarded', { skip }, async 
   const opportunities = opportunitiesService({ database });
   const { id: opportunityId } = await opportunities.create(
     buyer.body.id,
-    opportunityInput({ title: 'Befriending in Swale and Medway', districts: [SWALE, MEDWAY] }),
+    opportunityInput({ title: 'Befriending in Swale and Medway', districts: [SWALE, MEDWAY], services: ['104'] }),
     buyer.actor,
   );
   await opportunities.addLot(
@@ -71,6 +71,16 @@ test('form a consortium, agree fair terms, bid and be awarded', { skip }, async 
 
   const lead = await signedInPage(leadUser, `/opportunities/${opportunityId}`);
   await expectAccessible(lead, 'opportunity, as a possible lead');
+  await lead.getByRole('link', { name: 'See a suggested consortium' }).click();
+  await expectAccessible(lead, 'suggested consortium');
+  await lead.getByLabel('Best possible consortium').check();
+  await lead.getByLabel('Most members').fill('none');
+  await lead.getByRole('button', { name: 'Suggest a consortium' }).click();
+  await expectAccessible(lead, 'suggested consortium settings with errors');
+  await lead.getByLabel('Most members').fill('4');
+  await lead.getByRole('button', { name: 'Suggest a consortium' }).click();
+  await expectAccessible(lead, 'best possible consortium');
+  await lead.getByRole('link', { name: 'Back to the opportunity' }).click();
   await lead.getByRole('link', { name: 'Form a consortium' }).click();
   await expectAccessible(lead, 'form a consortium');
   await lead.getByRole('button', { name: 'Form the consortium' }).click();
