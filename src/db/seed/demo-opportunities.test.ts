@@ -177,6 +177,24 @@ test('the demo consortia: one fair and listed, one with flagged terms, one with 
   assert.match(publicPage.body, /East Kent Befriending Partnership \(demo\)/);
 });
 
+test('the demo requests for partners: two on open opportunities, one answered by org.admin1', async () => {
+  const requests = await context.database.query<{ id: string; opportunity_id: string; answers: number }>(
+    `SELECT r.id, r.opportunity_id,
+            (SELECT count(*)::int FROM partner_request_replies y WHERE y.request_id = r.id) AS answers
+       FROM partner_requests r JOIN opportunities p ON p.id = r.opportunity_id
+      WHERE r.withdrawn_at IS NULL AND p.status = 'published' ORDER BY r.created_at`,
+  );
+  assert.deepEqual(
+    requests.map((request) => request.answers),
+    [1, 0],
+  );
+  const page = await context.app.inject({ url: `/opportunities/${requests[0]?.opportunity_id}` });
+  assert.match(page.body, /Looking for partners/);
+  assert.match(page.body, /We run lunch clubs and community transport in Canterbury/);
+  const answer = await context.app.inject({ url: `/partner-requests/${requests[0]?.id}` });
+  assert.doesNotMatch(answer.body, /Our volunteers already befriend/, 'answers are private');
+});
+
 test('the demo opportunities and consortia are the same every time', async () => {
   const second = await openTestDatabase();
   try {

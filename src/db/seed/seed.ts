@@ -6,6 +6,7 @@ import { seedDemoContracts } from './demo-contracts.ts';
 import { seedDemoOpportunities } from './demo-opportunities.ts';
 import { generateDemoOrganisations } from './demo-organisations.ts';
 import { seedDemoOutcomes } from './demo-outcomes.ts';
+import { seedDemoPartnerRequests } from './demo-partners.ts';
 
 export const DEMO_ORGANISATION_COUNT = 12_000;
 const BATCH = 1000;
@@ -158,7 +159,9 @@ export async function seedDemoData(database: Database, count = DEMO_ORGANISATION
   });
   // Through the services, after the people exist, so that the ledger's chain is the real thing.
   await seedDemoContracts(database);
-  await seedDemoConsortia(database, await seedDemoOpportunities(database));
+  const forConsortia = await seedDemoOpportunities(database);
+  await seedDemoConsortia(database, forConsortia);
+  await seedDemoPartnerRequests(database, forConsortia);
   // Fresh statistics, so that the planner picks the search indexes from the first query on.
   await database.exec('ANALYZE organisations, organisation_outcomes');
   return {
