@@ -6,9 +6,10 @@ import { browserSkipReason, expectAccessible, launchBrowser, startServer } from 
 import { buildOrganisation, buildUser } from '../support/factories.ts';
 import { buildBuyer, opportunityInput } from '../support/opportunity-factories.ts';
 
-// From one opportunity to an award to a consortium, as the people involved click through it: a lead forms a
-// consortium, a small partner accepts, the lead allocates the work, is told its first terms are unfair, agrees
-// fair ones and a charter, and bids; the buyer closes the opportunity and awards it to the consortium.
+// From one opportunity to an award to a consortium, as the people involved click through it: a lead looks for
+// partners and a small organisation answers; the lead forms a consortium, the small partner accepts, the lead
+// allocates the work, is told its first terms are unfair, agrees fair ones and a charter, and bids; the buyer
+// closes the opportunity and awards it to the consortium.
 
 const SWALE = 'E07000113';
 const MEDWAY = 'E06000035';
@@ -44,7 +45,7 @@ async function signedInPage(person: { email: string; password: string }, next: s
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 
-test('form a consortium, agree fair terms, bid and be awarded', { skip }, async () => {
+test('look for partners, form a consortium, agree fair terms, bid and be awarded', { skip }, async () => {
   const { database } = server;
   const buyer = await buildBuyer(database);
   const opportunities = opportunitiesService({ database });
@@ -71,6 +72,31 @@ test('form a consortium, agree fair terms, bid and be awarded', { skip }, async 
 
   const lead = await signedInPage(leadUser, `/opportunities/${opportunityId}`);
   await expectAccessible(lead, 'opportunity, as a possible lead');
+  await lead.getByRole('link', { name: 'Post that you are looking for partners' }).click();
+  await expectAccessible(lead, 'look for partners');
+  await lead.getByLabel('Swale', { exact: true }).check();
+  await lead.getByRole('button', { name: 'Post the request' }).click();
+  await expectAccessible(lead, 'look for partners with errors');
+  await lead
+    .getByLabel('What kind of partner are you looking for?')
+    .fill('We befriend older people in Medway and want a partner who knows Swale.');
+  await lead.getByRole('button', { name: 'Post the request' }).click();
+  await expectAccessible(lead, 'partner request');
+  const requestUrl = new URL(lead.url()).pathname;
+
+  const invited = await signedInPage(partnerUser, `/opportunities/${opportunityId}`);
+  await expectAccessible(invited, 'opportunity with a partner request');
+  await invited.getByRole('link', { name: /^Answer/ }).click();
+  await invited.getByLabel('Your answer').fill('We run befriending across Swale; call us on 01795 000000.');
+  await invited.getByRole('button', { name: 'Send your answer' }).click();
+  await expectAccessible(invited, 'partner request with an answer sent');
+
+  await lead.goto(`${server.baseUrl}${requestUrl}`);
+  await expectAccessible(lead, 'partner request with its answers');
+  assert.match(await mainText(lead), /We run befriending across Swale/);
+  await lead.getByRole('link', { name: /^Find organisations that complement/ }).click();
+  await expectAccessible(lead, 'organisations that complement the lead');
+  await lead.goto(`${server.baseUrl}/opportunities/${opportunityId}`);
   await lead.getByRole('link', { name: 'See a suggested consortium' }).click();
   await expectAccessible(lead, 'suggested consortium');
   await lead.getByLabel('Best possible consortium').check();
@@ -98,7 +124,7 @@ test('form a consortium, agree fair terms, bid and be awarded', { skip }, async 
   await lead.getByRole('button', { name: 'Send the invitation' }).click();
   await expectAccessible(lead, 'consortium with an invitation sent');
 
-  const invited = await signedInPage(partnerUser, new URL(consortiumUrl).pathname);
+  await invited.goto(consortiumUrl);
   await expectAccessible(invited, 'consortium, as the invited organisation');
   assert.match(await mainText(invited), /Swale Good Neighbours is invited to join/);
   await invited.getByLabel('Accept').check();
