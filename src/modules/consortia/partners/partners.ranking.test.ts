@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ASSURANCES } from '../../organisations/catalogue.ts';
-import { readinessOf } from '../suggestion/candidates.ts';
-import { ESSENTIALS, QUALITY_MARKS } from './partners.ranking.ts';
+import { ESSENTIALS, QUALITY_MARKS, readinessOf } from '../suggestion/candidates.ts';
 
-// The partner search scores readiness in SQL by the consortium suggestion's rule; this keeps the two equal.
+// The partner search scores readiness in SQL in tenths (three for a verified profile, one for each essential, one
+// for any quality mark); this keeps that equal to the consortium suggestion's rule.
 
 test('readiness in the partner search counts what the suggestion counts', () => {
   for (const { code } of ASSURANCES) {

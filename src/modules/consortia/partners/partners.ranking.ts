@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../../../db/client.ts';
 import { valueReachSql } from '../../matching/value-reach.ts';
+import { ESSENTIALS, QUALITY_MARKS } from '../suggestion/candidates.ts';
 
 // Ranking the directory for partners that complement one organisation on one opportunity, in one SQL statement
 // so that only the top rows leave the database. What the requester lacks is worked out once from its profile:
@@ -15,18 +16,6 @@ import { valueReachSql } from '../../matching/value-reach.ts';
 // Candidates are voluntary and community organisations doing the work asked for (one of the services and one of
 // the districts, when there are any) that fill at least one gap. The services and districts columns have GIN
 // indexes, so the candidates are found without reading the whole directory.
-
-/** The policies and insurance almost every contract asks for: a tenth of readiness each. */
-export const ESSENTIALS = [
-  'safeguarding',
-  'public_liability',
-  'employers_liability',
-  'data_protection',
-  'equality',
-  'health_safety',
-] as const;
-/** Any one of these adds a tenth: an outside body has checked how the organisation is run. */
-export const QUALITY_MARKS = ['trusted_charity', 'investing_in_volunteers', 'cyber_essentials', 'living_wage'] as const;
 
 export type Wanted = {
   /** The service codes the partners would deliver; empty when the opportunity names none. */

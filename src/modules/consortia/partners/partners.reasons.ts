@@ -3,8 +3,9 @@ import { districtName } from '../../geography/geography.ts';
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
 import { assuranceLabel, serviceLabel } from '../../organisations/catalogue.ts';
 import { tierInfo } from '../../organisations/tiers.ts';
+import { ESSENTIALS, QUALITY_MARKS } from '../suggestion/candidates.ts';
 import { inWords } from './partners.page.ts';
-import { ESSENTIALS, type PartnerMatch, QUALITY_MARKS } from './partners.ranking.ts';
+import type { PartnerMatch } from './partners.ranking.ts';
 
 /** Why a partner was suggested, in words, in the order the score weighs it, speaking to the requester. */
 export function reasonsFor(

@@ -8,7 +8,7 @@ import type { Tier } from '../../organisations/tiers.ts';
 // these rules, so they are kept here in words as well as in code.
 
 /** The policies and insurance almost every contract asks for: a tenth of readiness each. */
-const ESSENTIALS = [
+export const ESSENTIALS = [
   'safeguarding',
   'public_liability',
   'employers_liability',
@@ -17,7 +17,7 @@ const ESSENTIALS = [
   'health_safety',
 ] as const;
 /** Any one of these adds a tenth: an outside body has checked how the organisation is run. */
-const QUALITY_MARKS = ['trusted_charity', 'investing_in_volunteers', 'cyber_essentials', 'living_wage'] as const;
+export const QUALITY_MARKS = ['trusted_charity', 'investing_in_volunteers', 'cyber_essentials', 'living_wage'] as const;
 const VERIFIED_SHARE = 0.3;
 
 const LEAD_MIN_TIER: Tier = 3;
