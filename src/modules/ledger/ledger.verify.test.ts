@@ -3,8 +3,7 @@ import { after, before, test } from 'node:test';
 import { buildContractSetup } from '../../../test/support/ledger-factories.ts';
 import { openTestDatabase } from '../../../test/support/test-app.ts';
 import { appendEntry } from './ledger.append.ts';
-import { BATCH_SQL } from './ledger.blocks.ts';
-import { verifyLedger } from './ledger.verify.ts';
+import { BATCH_SQL, verifyLedger } from './ledger.verify.ts';
 
 // The database writes each entry's body as a JSON string for verification; it must be, byte for byte, what
 // JSON.stringify writes (and so what the service hashed when appending), whatever people typed.

@@ -1,8 +1,13 @@
-import { availableParallelism } from 'node:os';
 import type { Database, SqlRunner } from '../../db/client.ts';
-import { type ChainBreak, checkLink, GENESIS_HASH } from './hash-chain.ts';
-import { BATCH_SQL, type BlockFormat, copySql, malformedBreak } from './ledger.blocks.ts';
-import { blockChecker } from './ledger.verify.pool.ts';
+import {
+  type ChainBreak,
+  checkLink,
+  GENESIS_HASH,
+  hashedText,
+  hashedTextFromStored,
+  isoFromPostgres,
+  type LinkedEntry,
+} from './hash-chain.ts';
 
 export type LedgerProblem =
   | ChainBreak
@@ -11,16 +16,56 @@ export type Verification =
   | { holds: true; entries: number; evidenceFiles: number }
   | { holds: false; entries: number; problem: LedgerProblem };
 
-/** Below this many entries, starting threads costs more than it saves. */
-const THREADS_FROM_ENTRIES = 50_000;
-/** COPY text is handed on in blocks of about this many bytes. */
-const COPY_BLOCK_BYTES = 1 << 20;
+const ROW = '\u001e';
+const FIELD = '\u001f';
 
-export type VerifyOptions = {
-  batchSize?: number;
-  /** Threads that hash; by default one per core for a long chain and none for a short one. */
-  workers?: number;
-};
+/**
+ * One batch of the chain as one text: entries separated by RS, their columns by US, the body as a JSON string
+ * (to_json never leaves a control character such as RS or US unescaped, and escapes as JSON.stringify does) and
+ * recorded_at in UTC. One value per batch spares the driver a row per entry, and the few functions per
+ * row keep the database's share small. A null id is written as nothing: a uuid is never empty.
+ */
+export const BATCH_SQL = `SELECT string_agg(concat_ws(chr(31), seq, id, contract_id, kind, coalesce(subject_id::text, ''),
+    coalesce(corrects_id::text, ''), coalesce(actor_user_id::text, ''),
+    recorded_at, previous_hash, hash, to_json(body)::text),
+    chr(30) ORDER BY seq) AS batch
+  FROM (SELECT * FROM social_value_ledger WHERE seq > $1 ORDER BY seq LIMIT $2) AS page`;
+
+const orNull = (value: string | undefined) => (value ? value : null);
+
+/** The entries of one batch; a row whose columns cannot be told apart is reported as changed. */
+function linkedEntries(batch: string): Batch {
+  return batch.split(ROW).map((row) => {
+    const fields = row.split(FIELD);
+    const [
+      seq = '0',
+      id = '',
+      contractId = '',
+      kind = '',
+      subject,
+      corrects,
+      actor,
+      recordedAt = '',
+      previousHash = '',
+      hash = '',
+      bodyJson = '',
+    ] = fields;
+    if (fields.length !== 11) return { seq: Number(seq), id, malformed: true as const };
+    const text = hashedTextFromStored({
+      seq: Number(seq),
+      id,
+      contractId,
+      kind,
+      subjectId: orNull(subject),
+      correctsId: orNull(corrects),
+      actorUserId: orNull(actor),
+      recordedAt: isoFromPostgres(recordedAt),
+      bodyJson,
+      previousHash,
+    });
+    return { seq: Number(seq), id, previousHash, hash, text };
+  });
+}
 
 /**
  * Recomputes the whole chain in seq order, a batch at a time (keyset pagination on seq, so each batch is an index
@@ -28,19 +73,14 @@ export type VerifyOptions = {
  * where the head says it does, and that every evidence file still has the SHA-256 its ledger entry recorded.
  * All of it reads one snapshot, so entries appended meanwhile are neither half seen nor mistaken for a break.
  */
-export async function verifyLedger(
-  database: Database,
-  { batchSize = 20_000, workers }: VerifyOptions = {},
-): Promise<Verification> {
+export async function verifyLedger(database: Database, { batchSize = 20_000 } = {}): Promise<Verification> {
   return database.transaction(async (tx) => {
     await tx.exec('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     // Times written the one way isoFromPostgres reads them, whatever the server's settings.
     await tx.exec("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'");
-    const head = await readHead(tx);
-    const threads = workers ?? (head.seq >= THREADS_FROM_ENTRIES ? availableParallelism() : 0);
-    const chain = await checkChain(tx, batchSize, threads);
+    const chain = await checkChain(tx, batchSize);
     if ('problem' in chain) return { holds: false, entries: chain.entries, problem: chain.problem };
-    const headProblem = checkHead(head, chain.entries, chain.lastHash);
+    const headProblem = await checkHead(tx, chain.entries, chain.lastHash);
     if (headProblem) return { holds: false, entries: chain.entries, problem: headProblem };
     const evidence = await checkEvidence(tx);
     if ('problem' in evidence) return { holds: false, entries: chain.entries, problem: evidence.problem };
@@ -48,60 +88,42 @@ export async function verifyLedger(
   });
 }
 
-type ChainResult = { entries: number; lastHash: string } | { entries: number; problem: LedgerProblem };
-type Block = { format: BlockFormat; text: string };
+const malformed = (entry: { seq: number; id: string }): LedgerProblem => ({
+  seq: entry.seq,
+  id: entry.id,
+  problem: 'changed',
+  message: `Entry ${entry.seq} (${entry.id}) was changed: it holds characters the service never writes.`,
+});
 
-/**
- * Reads blocks while earlier ones are checked (a few ahead per thread), and takes their results in order: each
- * block's first entry is checked here against the block before it, the rest were checked with the block.
- */
-async function checkChain(tx: SqlRunner, batchSize: number, threads: number): Promise<ChainResult> {
-  const checker = blockChecker(threads);
-  const ahead = Math.max(2, threads * 2);
-  const pending: ReturnType<typeof checker.check>[] = [];
+type ChainResult = { entries: number; lastHash: string } | { entries: number; problem: LedgerProblem };
+type Batch = (LinkedEntry | { seq: number; id: string; malformed: true })[];
+
+async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;
-  const settle = async (): Promise<ChainResult | null> => {
-    const result = await (pending.shift() as (typeof pending)[number]);
-    const { first } = result;
-    const problem = 'malformed' in first ? malformedBreak(first) : checkLink(first, expectedSeq, previousHash);
-    if (problem) return { entries: expectedSeq - 1, problem };
-    if (result.problem) return { entries: result.problem.entriesBefore, problem: result.problem.problem };
-    expectedSeq = result.lastSeq + 1;
-    previousHash = result.lastHash;
-    return null;
-  };
-  try {
-    const blocks = tx.copyTo ? copiedBlocks(tx.copyTo, batchSize * 5) : aggregatedBlocks(tx, batchSize);
-    for await (const block of blocks) {
-      pending.push(checker.check(block.format, block.text));
-      if (pending.length >= ahead) {
-        const stop = await settle();
-        if (stop) return stop;
-      }
+  const batches = tx.copyTo ? copiedBatches(tx.copyTo, batchSize * 5) : aggregatedBatches(tx, batchSize);
+  for await (const entries of batches) {
+    for (const entry of entries) {
+      const problem = 'malformed' in entry ? malformed(entry) : checkLink(entry, expectedSeq, previousHash);
+      if (problem || 'malformed' in entry) return { entries: expectedSeq - 1, problem: problem ?? malformed(entry) };
+      expectedSeq = entry.seq + 1;
+      previousHash = entry.hash;
     }
-    while (pending.length) {
-      const stop = await settle();
-      if (stop) return stop;
-    }
-    return { entries: expectedSeq - 1, lastHash: previousHash };
-  } finally {
-    await Promise.allSettled(pending);
-    await checker.close();
   }
+  return { entries: expectedSeq - 1, lastHash: previousHash };
 }
 
-/** Batches as one string_agg text each; the next is asked for before this one is handed on. */
-async function* aggregatedBlocks(tx: SqlRunner, batchSize: number): AsyncGenerator<Block> {
-  type Page = { batch: string | null; entries: number | string; last: number | string | null };
-  const batchAfter = (seq: number) => tx.query<Page>(BATCH_SQL, [seq, batchSize]);
-  let pending: Promise<Page[]> | null = batchAfter(0);
+/** Batches as one string_agg text each; the next is asked for before this one is hashed. */
+async function* aggregatedBatches(tx: SqlRunner, batchSize: number): AsyncGenerator<Batch> {
+  const batchAfter = (seq: number) => tx.query<{ batch: string | null }>(BATCH_SQL, [seq, batchSize]);
+  let pending: ReturnType<typeof batchAfter> | null = batchAfter(0);
   try {
     while (pending) {
-      const [page]: Page[] = await pending;
+      const [page] = await pending;
       if (!page?.batch) return;
-      pending = Number(page.entries) === batchSize ? batchAfter(Number(page.last)) : null;
-      yield { format: 'aggregated', text: page.batch };
+      const entries = linkedEntries(page.batch);
+      pending = entries.length === batchSize ? batchAfter(entries[entries.length - 1]?.seq ?? 0) : null;
+      yield entries;
     }
   } finally {
     await pending?.catch(() => undefined);
@@ -110,44 +132,36 @@ async function* aggregatedBlocks(tx: SqlRunner, batchSize: number): AsyncGenerat
 
 /**
  * On PostgreSQL: each batch as COPY … TO STDOUT, the cheapest way out of the server, read as it streams so the
- * server writes the rest while the entries that have arrived are hashed. Rows end with a newline and columns
- * with a tab; both are escaped inside values, so they only ever separate.
+ * server writes the rest while this hashes what has arrived. Rows end with a newline and columns with a tab;
+ * both are escaped inside values, so they only ever separate.
  */
-async function* copiedBlocks(
+async function* copiedBatches(
   copy: (statement: string) => AsyncIterable<Buffer>,
   batchSize: number,
-): AsyncGenerator<Block> {
+): AsyncGenerator<Batch> {
   let afterSeq = 0;
   for (;;) {
-    const stream = copy(copySql(afterSeq, batchSize));
-    let parts: Buffer[] = [];
-    let size = 0;
+    const stream = copy(
+      `COPY (SELECT seq, id, contract_id, kind, subject_id, corrects_id, actor_user_id,
+               recorded_at, body, previous_hash, hash
+             FROM social_value_ledger WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${batchSize}) TO STDOUT`,
+    );
+    let rest: Buffer = Buffer.alloc(0);
     let rows = 0;
-    let lastLine = '';
-    const block = (data: Buffer, end: number): Block => {
-      const text = data.toString('utf8', 0, end);
-      rows += countLines(text);
-      lastLine = text.slice(text.lastIndexOf('\n') + 1);
-      return { format: 'copy', text };
-    };
     // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
     const chunks = stream[Symbol.asyncIterator]();
     let finished = false;
     try {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        parts.push(next.value);
-        size += next.value.length;
-        if (size < COPY_BLOCK_BYTES) continue;
-        const data = Buffer.concat(parts, size);
+        const data = rest.length ? Buffer.concat([rest, next.value]) : next.value;
         const end = data.lastIndexOf(0x0a);
-        const rest = data.subarray(end + 1);
-        parts = [rest];
-        size = rest.length;
-        if (end >= 0) yield block(data, end);
+        rest = data.subarray(end + 1);
+        if (end < 0) continue;
+        const entries = data.toString('utf8', 0, end).split('\n').map(copiedEntry);
+        rows += entries.length;
+        afterSeq = entries[entries.length - 1]?.seq ?? afterSeq;
+        yield entries;
       }
-      const data = Buffer.concat(parts, size);
-      const end = data.lastIndexOf(0x0a);
-      if (end >= 0) yield block(data, end);
       finished = true;
     } finally {
       // Stopped early at a break: read the rest, so the connection is ready for the transaction to end.
@@ -157,26 +171,57 @@ async function* copiedBlocks(
       }
     }
     if (rows < batchSize) return;
-    afterSeq = Number(lastLine.slice(0, lastLine.indexOf('\t')));
   }
 }
 
-function countLines(text: string): number {
-  let lines = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines += 1;
-  return lines;
+const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+const copyValue = (field: string | undefined) => {
+  if (field === undefined || field === '\\N') return null;
+  return field.includes('\\') ? field.replace(/\\(.)/gs, (_, char: string) => COPY_ESCAPES[char] ?? char) : field;
+};
+
+function copiedEntry(line: string): Batch[number] {
+  const fields = line.split('\t');
+  const [
+    seq = '0',
+    id = '',
+    contractId = '',
+    kind,
+    subject,
+    corrects,
+    actor,
+    recordedAt = '',
+    body,
+    previousHash,
+    hash,
+  ] = fields;
+  if (fields.length !== 11) return { seq: Number(seq), id, malformed: true };
+  const content = {
+    seq: Number(seq),
+    id,
+    contractId,
+    kind: copyValue(kind) ?? '',
+    subjectId: copyValue(subject),
+    correctsId: copyValue(corrects),
+    actorUserId: copyValue(actor),
+    recordedAt: isoFromPostgres(recordedAt),
+    body: copyValue(body) ?? '',
+    previousHash: copyValue(previousHash) ?? '',
+  };
+  return {
+    seq: content.seq,
+    id,
+    previousHash: content.previousHash,
+    hash: copyValue(hash) ?? '',
+    text: hashedText(content),
+  };
 }
 
-type Head = { seq: number; hash: string | null };
-async function readHead(runner: SqlRunner): Promise<Head> {
+async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {
   const [head] = await runner.query<{ seq: number | string; hash: string }>(
     'SELECT seq, hash FROM social_value_ledger_head',
   );
-  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: null };
-}
-
-function checkHead(head: Head, lastSeq: number, lastHash: string): LedgerProblem | null {
-  const headSeq = head.seq;
+  const headSeq = head ? Number(head.seq) : 0;
   const problem = (message: string): LedgerProblem => ({ seq: headSeq || null, id: null, problem: 'head', message });
   if (headSeq > lastSeq)
     return problem(
@@ -188,7 +233,7 @@ function checkHead(head: Head, lastSeq: number, lastHash: string): LedgerProblem
       `The chain goes on to entry ${lastSeq} but the ledger's head is entry ${headSeq}: ` +
         'entries were added without going through the service.',
     );
-  if (head.hash !== null && head.hash !== lastHash)
+  if (head && head.hash !== lastHash)
     return problem(`The hash of entry ${lastSeq} is not the one the ledger's head recorded: it was re-hashed.`);
   return null;
 }
