@@ -20,7 +20,7 @@ export function solveHeuristic(problem: Problem): Assignment {
 
 export function searchHeuristic(problem: Problem): Scored {
   const matrix = weightMatrix(problem);
-  const context = { problem, matrix, memo: new Map<string, Scored>() };
+  const context = { problem, matrix, flat: flatten(problem), memo: new Map<string, Scored>() };
   let current = score(context, greedy(context, []));
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const next = bestNeighbour(context, current);
@@ -30,7 +30,7 @@ export function searchHeuristic(problem: Problem): Scored {
   return current;
 }
 
-type Context = { problem: Problem; matrix: Int32Array; memo: Map<string, Scored> };
+type Context = { problem: Problem; matrix: Int32Array; flat: Flat; memo: Map<string, Scored> };
 
 /** What each cell is worth now: the best weight among the set, or minus the cost of leaving it uncovered. */
 function cellValues({ problem, matrix }: Context, set: readonly number[]): Float64Array {
@@ -47,30 +47,62 @@ function cellValues({ problem, matrix }: Context, set: readonly number[]): Float
 const leadOf = (problem: Problem, set: readonly number[]) =>
   Math.max(-problem.noLeadCost, ...set.map((k) => problem.members[k]?.leadBonus ?? -problem.noLeadCost));
 
-/** Each member's marginal value over the set, ignoring shares; best first. */
-function gains(context: Context, set: readonly number[]): { k: number; gain: number }[] {
-  const { problem } = context;
+/**
+ * The members' cells and weights end to end, member k's from start[k] to start[k + 1], and their lead bonuses
+ * (NaN for none): the search reads every member's many times over, and plain arrays read fastest.
+ */
+type Flat = { start: Int32Array; cells: Int32Array; weights: Int32Array; lead: Float64Array };
+
+function flatten(problem: Problem): Flat {
+  const start = new Int32Array(problem.members.length + 1);
+  problem.members.forEach((member, k) => {
+    start[k + 1] = (start[k] as number) + member.cells.length;
+  });
+  const cells = new Int32Array(start[problem.members.length] as number);
+  const weights = new Int32Array(cells.length);
+  problem.members.forEach((member, k) => {
+    cells.set(member.cells, start[k]);
+    weights.set(member.weights, start[k]);
+  });
+  const lead = Float64Array.from(problem.members, (member) => member.leadBonus ?? Number.NaN);
+  return { start, cells, weights, lead };
+}
+
+/** The `count` members with the most marginal value over the set, ignoring shares; best first. */
+function gains(context: Context, set: readonly number[], count: number): { k: number; gain: number }[] {
+  const { problem, flat } = context;
   const values = cellValues(context, set);
   const lead = leadOf(problem, set);
-  const inSet = new Set(set);
-  const found: { k: number; gain: number }[] = [];
-  problem.members.forEach((member, k) => {
-    if (inSet.has(k)) return;
-    let gain = Math.max(0, (member.leadBonus ?? lead) - lead) - problem.memberCost;
-    for (let at = 0; at < member.cells.length; at++) {
-      const weight = member.weights[at] as number;
-      const value = values[member.cells[at] as number] as number;
+  const inSet = new Uint8Array(problem.members.length);
+  for (const k of set) inSet[k] = 1;
+  // Only the best few are wanted, so they are kept in order as found rather than sorting them all.
+  const best: { k: number; gain: number }[] = [];
+  const { start, cells, weights } = flat;
+  for (let k = 0; k < problem.members.length; k++) {
+    if (inSet[k]) continue;
+    const bonus = flat.lead[k] as number;
+    let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
+    for (let at = start[k] as number; at < (start[k + 1] as number); at++) {
+      const weight = weights[at] as number;
+      const value = values[cells[at] as number] as number;
       if (weight > value) gain += weight - value;
     }
-    found.push({ k, gain });
-  });
-  return found.sort((a, b) => b.gain - a.gain || a.k - b.k);
+    // Ties go to the lower k, which comes first here, so a later one must be strictly better to pass it.
+    if (best.length === count && gain <= (best[count - 1] as { gain: number }).gain) continue;
+    let at = best.length < count ? best.length : count - 1;
+    while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) {
+      best[at] = best[at - 1] as { k: number; gain: number };
+      at--;
+    }
+    best[at] = { k, gain };
+  }
+  return best;
 }
 
 function greedy(context: Context, start: number[]): number[] {
   const set = [...start];
   while (set.length < context.problem.options.maxMembers) {
-    const [best] = gains(context, set);
+    const [best] = gains(context, set, 1);
     if (!best || best.gain <= 0) break;
     set.push(best.k);
   }
@@ -87,10 +119,10 @@ function bestNeighbour(context: Context, current: Scored): Scored {
   };
   for (const m of set) consider(set.filter((k) => k !== m));
   if (set.length < problem.options.maxMembers)
-    for (const { k } of gains(context, set).slice(0, SHORTLIST)) consider([...set, k]);
+    for (const { k } of gains(context, set, SHORTLIST)) consider([...set, k]);
   for (const m of set) {
     const rest = set.filter((k) => k !== m);
-    for (const { k } of gains(context, rest).slice(0, SHORTLIST)) consider([...rest, k]);
+    for (const { k } of gains(context, rest, SHORTLIST)) consider([...rest, k]);
   }
   return best;
 }

@@ -18,6 +18,12 @@ export type CandidatePool = {
   /** Each organisation's home district as a bit number, -1 when it has none among the districts served. */
   homeBit: Int8Array;
   readinessTenths: Uint8Array;
+  /** Each organisation's tier, 0 when unknown. */
+  tiers: Uint8Array;
+  /** Each organisation's lead rating (0 when it has none yet), -1 when it cannot lead. */
+  leadRatings: Float64Array;
+  /** The most organisations any profile has: the size of the scratch arrays a scan reuses across profiles. */
+  largestProfile: number;
   /** Core and value-adding outcomes of organisation n in words n·outcomeWords to (n+1)·outcomeWords. */
   outcomeBit: ReadonlyMap<string, number>;
   outcomeWords: number;
@@ -92,6 +98,9 @@ export function indexCandidates(candidates: readonly Candidate[]): CandidatePool
     profiles,
     homeBit,
     readinessTenths: Uint8Array.from(candidates, (candidate) => Math.round(candidate.readiness * 10)),
+    tiers: Uint8Array.from(candidates, (candidate) => candidate.tier ?? 0),
+    leadRatings: Float64Array.from(candidates, (candidate) => (candidate.canLead ? (candidate.leadRating ?? 0) : -1)),
+    largestProfile: profiles.reduce((most, profile) => Math.max(most, profile.members.length), 0),
     outcomeBit,
     outcomeWords,
     coreOutcomes,

@@ -21,7 +21,7 @@
 //   which saves a member's cost and only grows j's share. Neither breaks a constraint or lowers the objective.
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
 import type { Tier } from '../../organisations/tiers.ts';
-import { type Contender, dropOutpointed } from './dominance.ts';
+import { type Contenders, dropOutpointed, makeRoster, settleProfile } from './dominance.ts';
 import type { Candidate, Cell, Opportunity, Options } from './model.ts';
 import { type CandidatePool, hasBit, type Profile, setBit } from './pool.ts';
 
@@ -132,25 +132,31 @@ export function scan(
   const lotDistricts = lotCells.map((owned) => owned.reduce((mask, c) => mask | (1 << (cellBit[c] as number)), 0));
   // What a lot's cells are worth to an organisation serving some districts: four tables, one for each byte of
   // the district mask, so that a profile's value is a few look-ups rather than a walk over the cells.
+  // The same for how many cells they are.
   const lotValue = new Float64Array(lots.length * 4 * 256);
+  const lotCellCount = new Float64Array(lots.length * 4 * 256);
   lotCells.forEach((owned, l) => {
     for (const c of owned) {
       const bit = cellBit[c] as number;
       const table = (l * 4 + (bit >>> 3)) * 256;
       for (let byte = 0; byte < 256; byte++)
-        if (byte & (1 << (bit & 7)))
+        if (byte & (1 << (bit & 7))) {
           lotValue[table + byte] = (lotValue[table + byte] as number) + (cells[c] as Cell).valuePence;
+          lotCellCount[table + byte] = (lotCellCount[table + byte] as number) + 1;
+        }
     }
   });
-  const lotValueFor = (l: number, districts: number) => {
+  const lookUp = (tables: Float64Array, l: number, districts: number) => {
     const table = l * 4 * 256;
     return (
-      (lotValue[table + (districts & 255)] as number) +
-      (lotValue[table + 256 + ((districts >>> 8) & 255)] as number) +
-      (lotValue[table + 512 + ((districts >>> 16) & 255)] as number) +
-      (lotValue[table + 768 + (districts >>> 24)] as number)
+      (tables[table + (districts & 255)] as number) +
+      (tables[table + 256 + ((districts >>> 8) & 255)] as number) +
+      (tables[table + 512 + ((districts >>> 16) & 255)] as number) +
+      (tables[table + 768 + (districts >>> 24)] as number)
     );
   };
+  const lotValueFor = (l: number, districts: number) => lookUp(lotValue, l, districts);
+  const lotCellsFor = (l: number, districts: number) => lookUp(lotCellCount, l, districts);
   // The lots each combination of services can deliver: every service of the lot.
   const lotsOf = pool.serviceSets.map((services) =>
     lots.flatMap((lot, l) =>
@@ -159,21 +165,29 @@ export function scan(
   );
   const lotsDistricts = lotsOf.map((covered) => covered.reduce((mask, l) => mask | (lotDistricts[l] as number), 0));
 
-  // First pass, by profile: what the cells its organisations can deliver are worth together.
+  // First pass, by profile: what the cells its organisations can deliver are worth together, and how many.
   const servedBySet = new Int32Array(pool.serviceSets.length);
-  const reachable: { profile: Profile; value: number }[] = [];
+  // Each profile's value, -1 when it has no cells.
+  const profileValue = new Float64Array(pool.profiles.length);
+  const profileCells = new Int32Array(pool.profiles.length);
   let noCells = 0;
-  for (const profile of pool.profiles) {
+  pool.profiles.forEach((profile, p) => {
     const set = profile.serviceSet;
     if (((lotsDistricts[set] as number) & profile.districts) === 0) {
       noCells += profile.members.length;
-      continue;
+      profileValue[p] = -1;
+      return;
     }
     servedBySet[set] = (servedBySet[set] as number) | profile.districts;
     let value = 0;
-    for (const l of lotsOf[set] as number[]) value += lotValueFor(l, profile.districts);
-    reachable.push({ profile, value });
-  }
+    let cellCount = 0;
+    for (const l of lotsOf[set] as number[]) {
+      value += lotValueFor(l, profile.districts);
+      cellCount += lotCellsFor(l, profile.districts);
+    }
+    profileValue[p] = value;
+    profileCells[p] = cellCount;
+  });
   const deliverable = new Uint8Array(cells.length);
   lotsOf.forEach((covered, set) => {
     for (const l of covered)
@@ -184,8 +198,9 @@ export function scan(
   const totalValue = cells.reduce((sum, cell, c) => sum + (deliverable[c] ? cell.valuePence : 0), 0);
   const minShareValue = (options.minSharePercent / 100) * totalValue;
 
-  // Second pass, on profiles that could reach the minimum share: each organisation's weights and lead bonus.
-  // Required outcomes no organisation declares score nothing.
+  // Second pass, on profiles that could reach the minimum share: each organisation's points and lead bonus,
+  // settled for dominance first within its profile and then across profiles, so that only the survivors (a
+  // few thousand of tens of thousands) get weights. Required outcomes no organisation declares score nothing.
   const outcomeBits = [...new Set(opportunity.outcomes)].flatMap((code) => {
     const bit = pool.outcomeBit.get(code);
     return bit === undefined ? [] : [bit];
@@ -200,55 +215,112 @@ export function scan(
   const reachLots = reachPoints.map((points) =>
     lotCount > 32 ? 0 : points.reduce((mask, reach, l) => (reach > 0 ? mask | (1 << l) : mask), 0),
   );
-  const words = Math.ceil(cells.length / 32);
-  const groups: Contender[][] = [];
+  // A profile's cells are those of the lots its services cover that meet its districts, in those districts.
+  const lotWords = Math.max(1, Math.ceil(lotCount / 32));
+  const lotsMet = (set: number, districts: number, into: number[]) => {
+    const base = into.length;
+    for (let word = 0; word < lotWords; word++) into.push(0);
+    for (const l of lotsOf[set] as number[])
+      if (((lotDistricts[l] as number) & districts) !== 0)
+        into[base + (l >>> 5)] = (into[base + (l >>> 5)] as number) | (1 << (l & 31));
+  };
+  const contenders: Contenders = {
+    points: [],
+    lead: [],
+    home: [],
+    reach: [],
+    lots: [],
+    met: [],
+    lotWords,
+    districts: [],
+  };
+  const index: number[] = [];
+  const sets: number[] = [];
+  // Each profile's run of contenders, and what the order of dropOutpointed needs: its cells and best points.
+  const runStart: number[] = [];
+  const runCells: number[] = [];
+  const runBest: number[] = [];
+  const roster = makeRoster(pool.largestProfile);
   let belowShare = 0;
-  for (const { profile, value } of reachable) {
+  let settledAway = 0;
+  const lotsMaskOf = lotsOf.map((covered) => (lotCount > 32 ? -1 : covered.reduce((mask, l) => mask | (1 << l), 0)));
+  for (let p = 0; p < pool.profiles.length; p++) {
+    const value = profileValue[p] as number;
+    const profile = pool.profiles[p] as Profile;
+    if (value < 0) continue;
     if (value < minShareValue) {
       belowShare += profile.members.length;
       continue;
     }
-    const found: number[] = [];
-    const cellSet = new Uint32Array(words);
-    for (const l of lotsOf[profile.serviceSet] as number[])
-      for (const c of lotCells[l] as number[])
-        if (profile.districts & (1 << (cellBit[c] as number))) {
-          found.push(c);
-          setBit(cellSet, c);
-        }
-    const owned = Int32Array.from(found);
-    const shared = {
-      cells: owned,
-      cellSet,
-      districts: profile.districts & (lotsDistricts[profile.serviceSet] as number),
-      lots: lotCount > 32 ? -1 : (lotsOf[profile.serviceSet] as number[]).reduce((mask, l) => mask | (1 << l), 0),
-    };
-    const contenders: Contender[] = [];
-    groups.push(contenders);
-    for (const index of profile.members) {
-      const candidate = pool.candidates[index] as Candidate;
-      if (exclude.size > 0 && exclude.has(candidate.id)) continue;
-      contenders.push({
-        index,
-        candidate,
-        profile: shared,
-        points: candidatePoints(pool, index, outcomeBits, options),
-        lead: candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null,
-        home: pool.homeBit[index] as number,
-        reach: candidate.tier ?? 0,
-      });
+    const set = profile.serviceSet;
+    const districts = profile.districts & (lotsDistricts[set] as number);
+    const lots = lotsMaskOf[set] as number;
+    roster.size = 0;
+    for (const n of profile.members) {
+      if (exclude.size > 0 && exclude.has((pool.candidates[n] as Candidate).id)) continue;
+      const at = roster.size++;
+      const rating = pool.leadRatings[n] as number;
+      roster.index[at] = n;
+      roster.points[at] = candidatePoints(pool, n, outcomeBits, options);
+      roster.lead[at] = rating < 0 ? Number.NEGATIVE_INFINITY : Math.round(weights.leadStar * rating * POINT);
+      roster.home[at] = pool.homeBit[n] as number;
+      roster.reach[at] = pool.tiers[n] as number;
+    }
+    if (roster.size === 0) continue;
+    const survivors = settleProfile(roster, districts, lots, weights, reachLots);
+    settledAway += roster.size - survivors;
+    runStart.push(index.length);
+    runCells.push(profileCells[p] as number);
+    runBest.push(roster.points[roster.order[0] as number] as number);
+    for (let s = 0; s < survivors; s++) {
+      const at = roster.order[s] as number;
+      index.push(roster.index[at] as number);
+      sets.push(set);
+      contenders.points.push(roster.points[at] as number);
+      contenders.lead.push(roster.lead[at] as number);
+      contenders.home.push(roster.home[at] as number);
+      contenders.reach.push(roster.reach[at] as number);
+      contenders.lots.push(lots);
+      contenders.districts.push(districts);
+      lotsMet(set, districts, contenders.met);
     }
   }
-  const { kept, dropped } = dropOutpointed(groups, cells.length, weights, reachLots);
-  const members = kept.map(({ index, candidate, profile, points, lead, home, reach }): Member => {
-    const cellWeights = new Int32Array(profile.cells.length);
-    const reachByLot = reachPoints[reach] as Float64Array;
-    profile.cells.forEach((c, at) => {
+  runStart.push(index.length);
+  // Profiles with more cells first, and among those the strongest first, so that those likely to dominate are
+  // kept before those they dominate; within a profile, strongest first (settleProfile's order).
+  const runs = Int32Array.from(runCells, (_, run) => run).sort(
+    (a, b) =>
+      (runCells[b] as number) - (runCells[a] as number) || (runBest[b] as number) - (runBest[a] as number) || a - b,
+  );
+  const order = new Int32Array(index.length);
+  let placed = 0;
+  for (const run of runs)
+    for (let k = runStart[run] as number; k < (runStart[run + 1] as number); k++) order[placed++] = k;
+  const { kept, dropped } = dropOutpointed(contenders, order, weights, reachLots);
+  const members = kept.map((k): Member => {
+    const candidateIndex = index[k] as number;
+    const districts = contenders.districts[k] as number;
+    const found: number[] = [];
+    for (const l of lotsOf[sets[k] as number] as number[])
+      for (const c of lotCells[l] as number[]) if (districts & (1 << (cellBit[c] as number))) found.push(c);
+    const owned = Int32Array.from(found);
+    const points = contenders.points[k] as number;
+    const home = contenders.home[k] as number;
+    const reachByLot = reachPoints[contenders.reach[k] as number] as Float64Array;
+    const cellWeights = new Int32Array(owned.length);
+    owned.forEach((c, at) => {
       const cellPoints =
         points + (cellBit[c] === home ? weights.local : 0) + (reachByLot[(cells[c] as Cell).lot] as number);
       cellWeights[at] = Math.round(cellPoints * (cellScale[c] as number));
     });
-    return { index, candidate, cells: profile.cells, weights: cellWeights, leadBonus: lead };
+    const lead = contenders.lead[k] as number;
+    return {
+      index: candidateIndex,
+      candidate: pool.candidates[candidateIndex] as Candidate,
+      cells: owned,
+      weights: cellWeights,
+      leadBonus: lead === Number.NEGATIVE_INFINITY ? null : lead,
+    };
   });
   return {
     options,
@@ -257,7 +329,7 @@ export function scan(
     minShareValue,
     uncoverable,
     members,
-    pruned: { noCells, belowShare, dominated: dropped },
+    pruned: { noCells, belowShare, dominated: settledAway + dropped },
   };
 }
 
@@ -275,39 +347,49 @@ export function prune(found: Scan): Problem {
     .sort((a, b) => b.size - a.size || b.total - a.total || b.lead - a.lead || a.member.index - b.member.index);
   const kept: Member[] = [];
   // The kept members' cells as bit sets, for a quick subset test, and their weights by cell, -1 where they
-  // cannot deliver, for the full one.
+  // cannot deliver, for the full one: flat typed arrays, as every member is tried against hundreds of them.
   const words = Math.ceil(cellCount / 32);
-  const cellSets: Uint32Array[] = [];
-  const rows: Int32Array[] = [];
+  const cellSets = new Uint32Array(candidates.length * words);
+  const rows = new Int32Array(candidates.length * cellCount).fill(-1);
+  const keptLead = new Float64Array(candidates.length);
+  const keptSize = new Int32Array(candidates.length);
   const keptByCell: number[][] = cells.map(() => []);
   for (const { member } of order) {
     const lead = leadValue(member);
-    const cellSet = new Uint32Array(words);
-    for (const c of member.cells) cellSet[c >>> 5] = (cellSet[c >>> 5] as number) | (1 << (c & 31));
+    const size = member.cells.length;
+    const at = kept.length;
+    for (const c of member.cells) setBit(cellSets, c, at * words);
     // A dominating member covers every cell of this one, so only those covering its least covered cell are tried.
     let rarest = keptByCell[member.cells[0] as number] as number[];
     for (const c of member.cells)
       if ((keptByCell[c] as number[]).length < rarest.length) rarest = keptByCell[c] as number[];
+    // Its heaviest cell first: the weight there rules out most others before the cells are compared.
+    let peak = 0;
+    for (let cell = 1; cell < size; cell++)
+      if ((member.weights[cell] as number) > (member.weights[peak] as number)) peak = cell;
+    const peakCell = member.cells[peak] as number;
+    const peakWeight = member.weights[peak] as number;
     const dominated = rarest.some((k) => {
-      const other = kept[k] as Member;
-      if (leadValue(other) < lead || other.cells.length < member.cells.length) return false;
-      const otherSet = cellSets[k] as Uint32Array;
+      if ((keptLead[k] as number) < lead || (keptSize[k] as number) < size) return false;
+      if ((rows[k * cellCount + peakCell] as number) < peakWeight) return false;
       for (let word = 0; word < words; word++)
-        if (((cellSet[word] as number) & ~(otherSet[word] as number)) !== 0) return false;
-      const row = rows[k] as Int32Array;
-      for (let at = 0; at < member.cells.length; at++)
-        if ((row[member.cells[at] as number] as number) < (member.weights[at] as number)) return false;
+        if (((cellSets[at * words + word] as number) & ~(cellSets[k * words + word] as number)) !== 0) return false;
+      for (let cell = 0; cell < size; cell++)
+        if ((rows[k * cellCount + (member.cells[cell] as number)] as number) < (member.weights[cell] as number))
+          return false;
       return true;
     });
-    if (dominated) continue;
-    const row = new Int32Array(cellCount).fill(-1);
-    member.cells.forEach((c, at) => {
-      row[c] = member.weights[at] as number;
+    if (dominated) {
+      cellSets.fill(0, at * words, (at + 1) * words);
+      continue;
+    }
+    member.cells.forEach((c, cell) => {
+      rows[at * cellCount + c] = member.weights[cell] as number;
     });
-    for (const c of member.cells) keptByCell[c]?.push(kept.length);
+    keptLead[at] = lead;
+    keptSize[at] = size;
+    for (const c of member.cells) keptByCell[c]?.push(at);
     kept.push(member);
-    cellSets.push(cellSet);
-    rows.push(row);
   }
   const capable: number[][] = cells.map(() => []);
   kept.forEach((member, k) => {
