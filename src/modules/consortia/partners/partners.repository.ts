@@ -163,3 +163,11 @@ export async function formingConsortiumLedBy(sql: SqlRunner, organisationId: str
   );
   return row;
 }
+
+/** Where to tell an organisation's members about an answer: each member with a confirmed address. */
+export const memberAddresses = (sql: SqlRunner, organisationId: string) =>
+  sql.query<{ email: string }>(
+    `SELECT u.email FROM organisation_members m JOIN users u ON u.id = m.user_id
+      WHERE m.organisation_id = $1 AND u.email_verified_at IS NOT NULL ORDER BY u.email`,
+    [organisationId],
+  );

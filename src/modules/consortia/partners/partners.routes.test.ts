@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { Agent } from '../../../../test/support/agent.ts';
 import { buildUser, sessionCookieFor } from '../../../../test/support/factories.ts';
 import { buildProfile, buildPublisher } from '../../../../test/support/matching-factories.ts';
+import { latestMail, mailCount } from '../../../../test/support/outbox.ts';
 import { createTestApp, type TestContext } from '../../../../test/support/test-app.ts';
 import { opportunitiesService } from '../../opportunities/opportunities.service.ts';
 
@@ -243,6 +244,16 @@ test('answers are private to the requester and to the organisation answering', a
     assert.doesNotMatch(other.body, /We deliver health services|Second Charity can help/, `hidden from ${who}`);
   }
   assert.deepEqual((await auditActions(requestId)).slice(1), ['partner_request.reply', 'partner_request.reply']);
+
+  const emailOf = async (userId: string) =>
+    (await context.database.query<{ email: string }>('SELECT email FROM users WHERE id = $1', [userId]))[0]?.email ??
+    '';
+  const requesterMail = await latestMail(context.database, await emailOf(people.requester));
+  assert.equal(requesterMail.subject, 'Second Charity has answered your request for partners');
+  assert.match(requesterMail.textBody, /Second Charity can help in Swale\./);
+  assert.equal(requesterMail.path, page());
+  assert.equal(await mailCount(context.database, await emailOf(people.requester)), 2, 'one mail for each answer');
+  assert.equal(await mailCount(context.database, await emailOf(people.helper)), 0, 'the answering side is not told');
 });
 
 test('an organisation cannot answer its own request, nor for an organisation it is not in', async () => {

@@ -41,7 +41,7 @@ const pageOf = (request: FastifyRequest) => {
 };
 
 /** Organisations post that they are looking for partners on an opportunity, others answer, and they search. */
-export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { database }) => {
+export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { database, mailer, config }) => {
   const partners = partnersService({ database });
   const impact = organisationImpactService({ database });
 
@@ -106,8 +106,21 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     const form = parseForm(replySchema, request.body);
     if (!form.ok) return show(request, reply, { values, errors: form.errors });
     try {
-      const { requester } = await partners.reply(request.params.id, form.data, actorOf(request));
-      setFlash(reply, `Your answer has been sent. Only ${requester} and your organisation can see it.`);
+      const answered = await partners.reply(request.params.id, form.data, actorOf(request));
+      // The answer is kept whatever happens to the mail; a mail server that fails is logged, not shown as a
+      // failed answer.
+      await partners
+        .notifyRequester(
+          request.params.id,
+          {
+            organisationName: answered.organisation.name,
+            opportunityTitle: answered.opportunity.title,
+            message: form.data.message,
+          },
+          { mailer, baseUrl: config.baseUrl },
+        )
+        .catch((error: unknown) => request.log.error({ err: error }, 'the mail about an answer was not sent'));
+      setFlash(reply, `Your answer has been sent. Only ${answered.requester} and your organisation can see it.`);
     } catch (error) {
       return show(request, reply, { values, errors: ruleErrors(error, 'message') });
     }

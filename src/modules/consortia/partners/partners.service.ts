@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Database, SqlRunner } from '../../../db/client.ts';
 import { recordAuditSql } from '../../../platform/audit.ts';
 import { HttpError } from '../../../platform/errors.ts';
+import type { Mailer } from '../../../platform/mail.ts';
+import { paths } from '../../../platform/paths.ts';
 import { districts as allDistricts } from '../../geography/geography.ts';
 import { RuleError } from '../../ledger/contracts.rules.ts';
 import type { Actor } from '../consortia.service.ts';
@@ -160,7 +162,29 @@ export function partnersService({ database }: { database: Database }) {
         });
         await audit(tx, actor, 'reply', id, { replyId, organisationId: input.organisationId });
       });
-      return { requester: request.organisation_name, organisation };
+      return { requester: request.organisation_name, organisation, opportunity };
+    },
+
+    /** Tells the requester's members that an organisation has answered, with the answer and where to read it. */
+    async notifyRequester(
+      id: string,
+      answer: { organisationName: string; opportunityTitle: string; message: string },
+      { mailer, baseUrl }: { mailer: Mailer; baseUrl: string },
+    ) {
+      const request = await repository.findRequest(database, id);
+      if (!request) return;
+      for (const { email } of await repository.memberAddresses(database, request.organisation_id)) {
+        await mailer.send({
+          to: email,
+          subject: `${answer.organisationName} has answered your request for partners`,
+          text:
+            `${answer.organisationName} has answered ${request.organisation_name}'s request for partners on ` +
+            `“${answer.opportunityTitle}”:\n\n${answer.message}\n\nRead it and see every answer:\n\n` +
+            `${baseUrl}${paths.partners.show({ id })}#answers\n\n` +
+            `Only members of ${request.organisation_name} and of ${answer.organisationName} can see this answer.\n\n` +
+            'Working Connections',
+        });
+      }
     },
 
     async withdraw(id: string, actor: Actor) {
