@@ -251,3 +251,12 @@ test('once listed, anyone sees the members, terms and charter, but not the priva
   assert.match(opportunity, /Swale Together<\/a>, led by lead charity, 2 members/);
   assert.match(opportunity, /Form a consortium/);
 });
+
+test('an address that is not a consortium is not found, even when it looks like an id', async () => {
+  const lead = await agentFor(people.lead);
+  for (const id of ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '------------------------------------', 'nope']) {
+    for (const path of ['', '/terms', '/charter', '/cashflow']) {
+      assert.equal((await lead.get(`/consortia/${id}${path}`)).statusCode, 404, `/consortia/${id}${path}`);
+    }
+  }
+});

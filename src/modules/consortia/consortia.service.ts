@@ -1,6 +1,7 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
 import { recordAuditSql } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { RuleError } from '../ledger/contracts.rules.ts';
 import * as repository from './consortia.repository.ts';
 import { currentFairnessDefaults } from './fairness-settings.ts';
@@ -56,7 +57,7 @@ export function consortiaService({ database }: { database: Database }) {
     });
 
   const load = async (id: string, actor: Actor | null) => {
-    const consortium = /^[0-9a-f-]{36}$/i.test(id) ? await repository.findConsortium(database, id) : undefined;
+    const consortium = isUuid(id) ? await repository.findConsortium(database, id) : undefined;
     if (!consortium) throw notFound();
     const members = await repository.membersOf(database, id);
     const access = accessTo(consortium, members, actor);

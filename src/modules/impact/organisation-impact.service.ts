@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { recordAuditSql } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { presentDeclarations, presentNeighbours, presentResults } from './organisation-impact.presenter.ts';
 import * as repository from './organisation-impact.repository.ts';
 import type { ResultForm } from './organisation-impact.schema.ts';
@@ -12,7 +12,6 @@ export type ImpactActor = { userId: string; ip: string };
 /** A rule about impact data was broken: the message is for the person, and is shown as it is. */
 export class ImpactRuleError extends Error {}
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const NEIGHBOURS_PER_OUTCOME = 5;
 const PROFILE_RESULTS = 20;
 

@@ -1,14 +1,13 @@
-import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { opportunitiesService } from '../opportunities/opportunities.service.ts';
 import * as repository from './contracts.repository.ts';
 import { type Actor, RuleError, rolesOn } from './contracts.rules.ts';
 import type { ContractInput } from './ledger.schema.ts';
 import { publishOpenData } from './open-data.ts';
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 export const contractNotFound = () => new HttpError(404, 'Page not found', 'There is no contract at this address.');
 
 /** Contracts: entered by a buyer's officers or made from an award, seen only by the buyer and the deliverer. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Database, Executor } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { checkDocument } from '../opportunities/documents/document-types.ts';
 import * as repository from './contracts.repository.ts';
 import { type Actor, RuleError } from './contracts.rules.ts';
@@ -16,7 +16,6 @@ import { publishOpenData } from './open-data.ts';
 export type Upload = { fileName: string; content: Buffer };
 export const MAX_EVIDENCE_FILES = 5;
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = (what: string) => new HttpError(404, 'Page not found', `There is no ${what} at this address.`);
 const forbidden = (who: string) => new HttpError(403, 'You do not have permission to do this', `Only ${who} can.`);
 

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Database } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { hashToken, newToken } from '../../platform/tokens.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
@@ -16,7 +16,6 @@ import {
   rankOrganisations,
 } from './matching.repository.ts';
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = (what: string) => new HttpError(404, 'Page not found', `There is no ${what} at this address.`);
 
 /** Opportunities for an organisation, organisations for an opportunity, and the feeds built on them. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { type Database, type Executor, sqlRunnerOf } from '../../db/client.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { HttpError } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/ids.ts';
 import {
   biddingFor as consortiaBiddingFor,
   followAwarded as followAwardedConsortia,
@@ -35,7 +35,6 @@ export type Actor = { userId: string; ip: string; organisationIds: readonly stri
 /** Who is looking: nobody, or a signed-in person. */
 export type Viewer = { organisationIds: readonly string[] } | null;
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
 const notYours = () =>
   new HttpError(403, 'You do not have permission to do this', 'Only officers of the buying organisation can.');

@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { Database, SqlRunner } from '../../../db/client.ts';
 import { recordAuditSql } from '../../../platform/audit.ts';
 import { HttpError } from '../../../platform/errors.ts';
+import { isUuid } from '../../../platform/ids.ts';
 import type { Mailer } from '../../../platform/mail.ts';
 import { paths } from '../../../platform/paths.ts';
 import { districts as allDistricts } from '../../geography/geography.ts';
@@ -17,7 +17,6 @@ import type { ReplyInput, RequestInput } from './partners.schema.ts';
 // Only the requester's members withdraw a request (it is kept, marked withdrawn) and search for partners that
 // complement it. Every change is written with its audit entry in one transaction.
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const noOpportunity = () =>
   new HttpError(404, 'Page not found', 'There is no opportunity open for bids at this address.');
 const noRequest = () => new HttpError(404, 'Page not found', 'There is no request for partners at this address.');

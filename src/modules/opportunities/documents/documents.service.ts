@@ -1,13 +1,12 @@
-import { z } from 'zod';
 import type { Database } from '../../../db/client.ts';
 import { recordAudit } from '../../../platform/audit.ts';
 import { HttpError } from '../../../platform/errors.ts';
+import { isUuid } from '../../../platform/ids.ts';
 import { RuleError } from '../opportunities.rules.ts';
 import { type Actor, opportunitiesService, type Viewer } from '../opportunities.service.ts';
 import { checkDocument } from './document-types.ts';
 import * as repository from './documents.repository.ts';
 
-const isUuid = (id: string) => z.uuid().safeParse(id).success;
 const notFound = (what: string) => new HttpError(404, 'Page not found', `There is no ${what} at this address.`);
 
 /** Documents and clarification questions of an opportunity. Who may see what follows the opportunity itself. */
