@@ -162,7 +162,10 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
       })),
       page,
       previous: page > 1 ? `${paths.partners.search({ id: result.request.id })}?page=${page - 1}` : undefined,
-      next: result.more ? `${paths.partners.search({ id: result.request.id })}?page=${page + 1}` : undefined,
+      next:
+        result.more && page < MAX_PAGE
+          ? `${paths.partners.search({ id: result.request.id })}?page=${page + 1}`
+          : undefined,
     });
   });
 };

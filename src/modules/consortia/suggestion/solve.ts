@@ -37,48 +37,53 @@ const MAX_WAITING = 2;
 
 export class SolverBusyError extends Error {}
 
+type Waiting = { resolve: (solved: Solved) => void; reject: (error: Error) => void };
+
 /** A worker thread running exact solves, started on first use; `close` stops it. */
 export function exactSolver() {
-  let worker: Worker | undefined;
+  let current: { worker: Worker; pending: Map<number, Waiting> } | undefined;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (solved: Solved) => void; reject: (error: Error) => void }>();
-  const failAll = (error: Error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-    worker = undefined;
-  };
+  // Each thread's events touch only its own solves: a crashed thread's late 'exit' must not fail, or forget, the
+  // thread started after it.
   const start = () => {
-    const started = new Worker(new URL('./solve.worker.ts', import.meta.url));
-    started.on('message', ({ id, solved, error }: Reply) => {
-      const waiting = pending.get(id);
-      pending.delete(id);
+    const thread = { worker: new Worker(new URL('./solve.worker.ts', import.meta.url)), pending: new Map() };
+    const failAll = (error: Error) => {
+      for (const { reject } of thread.pending.values()) reject(error);
+      thread.pending.clear();
+      if (current === thread) current = undefined;
+    };
+    thread.worker.on('message', ({ id, solved, error }: Reply) => {
+      const waiting = thread.pending.get(id);
+      thread.pending.delete(id);
       if (solved) waiting?.resolve(solved);
       else waiting?.reject(new Error(error ?? 'the solver gave no answer'));
+      // An idle solver never keeps the process alive.
+      if (thread.pending.size === 0) thread.worker.unref();
     });
-    started.on('error', failAll);
-    started.on('exit', () => failAll(new Error('the solver stopped')));
-    // An idle solver never keeps the process alive.
-    started.unref();
-    return started;
+    thread.worker.on('error', failAll);
+    thread.worker.on('exit', () => failAll(new Error('the solver stopped')));
+    thread.worker.unref();
+    return thread;
   };
+  const busy = () => (current?.pending.size ?? 0) > MAX_WAITING;
   return {
+    /** Whether a solve asked for now would be turned away: checked before the costly loading of candidates. */
+    busy,
     solve(input: SolveInput): Promise<Solved> {
-      if (pending.size > MAX_WAITING) return Promise.reject(new SolverBusyError('the exact solver is busy'));
-      worker ??= start();
+      if (busy()) return Promise.reject(new SolverBusyError('the exact solver is busy'));
+      current ??= start();
+      const thread = current;
       const id = nextId++;
-      const running = worker;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        running.ref();
-        running.postMessage({ id, input });
-      }).finally(() => {
-        if (pending.size === 0) worker?.unref();
-      }) as Promise<Solved>;
+      return new Promise<Solved>((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.ref();
+        thread.worker.postMessage({ id, input });
+      });
     },
     async close() {
-      const running = worker;
-      worker = undefined;
-      if (running) await running.terminate();
+      const thread = current;
+      current = undefined;
+      if (thread) await thread.worker.terminate();
     },
   };
 }

@@ -9,7 +9,17 @@ import { suggestionService, type Viewer } from './suggestion.service.ts';
 
 type IdParams = { Params: { id: string } };
 // The service decides who may see a suggestion; the route only needs someone signed in.
-const signedIn = { config: { policy: 'signedIn' } } as const;
+// Each suggestion reads the directory and searches it: a person asks for at most this many an hour.
+const signedIn = {
+  config: {
+    policy: 'signedIn',
+    rateLimit: {
+      max: 120,
+      timeWindow: '1 hour',
+      keyGenerator: (request: FastifyRequest) => request.user?.id ?? request.ip,
+    },
+  },
+} as const;
 
 function viewerOf(request: FastifyRequest): Viewer {
   if (!request.user) throw new HttpError(401, 'You need to sign in');

@@ -19,6 +19,13 @@ const notFound = () => new HttpError(404, 'Page not found', 'There is no open op
  * offer; and members of any organisation while the opportunity is open, when consortia are formed. Everyone
  * else learns no more than the opportunity's page tells them.
  */
+const solverBusy = () =>
+  new HttpError(
+    503,
+    'The exact solver is busy',
+    'Other suggestions are being worked out. Try again in a minute, or ask for a quick suggestion.',
+  );
+
 export function suggestionService({ database }: { database: Database }) {
   const opportunities = opportunitiesService({ database });
   const impact = organisationImpactService({ database });
@@ -53,6 +60,7 @@ export function suggestionService({ database }: { database: Database }) {
       const base = { opportunity, isBuyer, canForm: leads.length > 0, requirements, outcomes };
       if (!query || requirements.opportunity.lots.length === 0)
         return { ...base, solved: undefined, considered: 0, names: new Map<string, string>() };
+      if (query.method === 'exact' && exact.busy()) throw solverBusy();
       const candidates = await loadCandidates(database, requirements.needs);
       const input = {
         opportunity: requirements.opportunity,
@@ -69,11 +77,7 @@ export function suggestionService({ database }: { database: Database }) {
           });
         } catch (error) {
           if (!(error instanceof SolverBusyError)) throw error;
-          throw new HttpError(
-            503,
-            'The exact solver is busy',
-            'Other suggestions are being worked out. Try again in a minute, or ask for a quick suggestion.',
-          );
+          throw solverBusy();
         }
       const names = new Map(candidates.map((candidate) => [candidate.id, candidate.name]));
       return { ...base, solved, considered: candidates.length, names };
