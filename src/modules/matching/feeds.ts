@@ -7,7 +7,7 @@ import type { PublishedOpportunity } from './feeds.repository.ts';
 
 type Deadline = Pick<
   PublishedOpportunity,
-  'id' | 'title' | 'buyer_name' | 'clarification_deadline' | 'submission_deadline'
+  'id' | 'title' | 'buyer_name' | 'clarification_deadline' | 'submission_deadline' | 'updated_at'
 >;
 
 function addDeadlines(calendar: ICalCalendar, opportunity: Deadline, baseUrl: string) {
@@ -20,6 +20,8 @@ function addDeadlines(calendar: ICalCalendar, opportunity: Deadline, baseUrl: st
     if (!at) continue;
     calendar.createEvent({
       id: `${opportunity.id}-${kind}@working-connections`,
+      // When the opportunity last changed, not when the file was made: the same deadline is the same bytes.
+      stamp: opportunity.updated_at,
       start: at,
       end: at,
       summary: `${label}: ${opportunity.title}`,

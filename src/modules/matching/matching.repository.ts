@@ -109,6 +109,7 @@ export type OpportunityMatch = Match & {
   value_pence: number | null;
   clarification_deadline: Date | null;
   submission_deadline: Date | null;
+  updated_at: Date;
   reserved_for_vcse: boolean;
   suitable_for_vcse: boolean;
 };
@@ -117,7 +118,8 @@ export type OpportunityMatch = Match & {
 export const rankOpportunities = (runner: SqlRunner, organisationId: string, limit = 50) =>
   runner.query<OpportunityMatch>(
     `SELECT p.id, p.title, b.name AS buyer_name, p.value_pence::float8 AS value_pence, p.clarification_deadline,
-            p.submission_deadline, p.reserved_for_vcse, p.suitable_for_vcse, ${score} AS score, ${reasons},
+            p.submission_deadline, p.updated_at, p.reserved_for_vcse, p.suitable_for_vcse, ${score} AS score,
+            ${reasons},
             ${outcomeReasons(opportunityOutcomes)}
        FROM opportunities p
        JOIN organisations b ON b.id = p.buyer_organisation_id

@@ -122,6 +122,12 @@ test('one opportunity deadline as an .ics download, linked from its page', async
   assert.equal(download.statusCode, 200);
   const [event] = new ICAL.Component(ICAL.parse(download.body)).getAllSubcomponents('vevent');
   assert.equal(event?.getFirstPropertyValue('summary'), 'Submissions close: Hedgerows');
+  const [stored] = await context.database.query<{ updated_at: Date }>(
+    'SELECT updated_at FROM opportunities WHERE id = $1',
+    [opportunity.id],
+  );
+  const stamp = String(event?.getFirstPropertyValue('dtstamp'));
+  assert.equal(stamp.slice(0, 19), stored?.updated_at.toISOString().slice(0, 19), 'stamped when it last changed');
   const draft = await publish({ title: 'Not yet' }, { publish: false });
   assert.equal((await visitor.get(`/opportunities/${draft.id}/deadline.ics`)).statusCode, 404);
 });

@@ -116,4 +116,5 @@ const deadlineOf = (row: Awaited<ReturnType<typeof rankOpportunities>>[number]) 
   buyer_name: row.buyer_name,
   clarification_deadline: row.clarification_deadline,
   submission_deadline: row.submission_deadline,
+  updated_at: row.updated_at,
 });
