@@ -30,13 +30,8 @@ export async function findOpportunity(sql: SqlRunner, id: string) {
   return row;
 }
 
-export type Lot = { id: string; title: string; value_pence: number | null; districts: string[] };
-export const lotsOf = (sql: SqlRunner, opportunityId: string) =>
-  sql.query<Lot>(
-    `SELECT id, title, value_pence::float8 AS value_pence, districts FROM opportunity_lots
-      WHERE opportunity_id = $1 ORDER BY created_at, id`,
-    [opportunityId],
-  );
+// The opportunity's lots are read as the consortium pages read them.
+export { type Lot, lotsOf } from '../consortia.repository.ts';
 
 export type PartnerRequest = {
   id: string;
