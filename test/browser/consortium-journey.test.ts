@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { opportunitiesService } from '../../src/modules/opportunities/opportunities.service.ts';
-import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import { browserSkipReason, expectAccessible, launchBrowser, signedInPage, startServer } from '../support/browser.ts';
 import { buildOrganisation, buildUser } from '../support/factories.ts';
 import { buildBuyer, opportunityInput } from '../support/opportunity-factories.ts';
 
@@ -17,7 +17,6 @@ const MEDWAY = 'E06000035';
 const skip = browserSkipReason();
 let browser: Browser;
 let server: Awaited<ReturnType<typeof startServer>>;
-const contexts: BrowserContext[] = [];
 
 before(async () => {
   if (skip) return;
@@ -25,23 +24,9 @@ before(async () => {
   server = await startServer();
 });
 after(async () => {
-  for (const context of contexts) await context.close();
   await browser?.close();
   await server?.close();
 });
-
-async function signedInPage(person: { email: string; password: string }, next: string): Promise<Page> {
-  const context = await browser.newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email address').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
-  return page;
-}
 
 const mainText = async (page: Page) => (await page.locator('main').textContent()) ?? '';
 
@@ -70,7 +55,7 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   // A tier 2 partner: results risk passed to it is flagged.
   await database.query('UPDATE organisations SET income_pence = 500000 WHERE id = $1', [partner.id]);
 
-  const lead = await signedInPage(leadUser, `/opportunities/${opportunityId}`);
+  const lead = await signedInPage(browser, server.baseUrl, leadUser, `/opportunities/${opportunityId}`);
   await expectAccessible(lead, 'opportunity, as a possible lead');
   await lead.getByRole('link', { name: 'Post that you are looking for partners' }).click();
   await expectAccessible(lead, 'look for partners');
@@ -84,7 +69,7 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await expectAccessible(lead, 'partner request');
   const requestUrl = new URL(lead.url()).pathname;
 
-  const invited = await signedInPage(partnerUser, `/opportunities/${opportunityId}`);
+  const invited = await signedInPage(browser, server.baseUrl, partnerUser, `/opportunities/${opportunityId}`);
   await expectAccessible(invited, 'opportunity with a partner request');
   await invited.getByRole('link', { name: /^Answer/ }).click();
   await invited.getByLabel('Your answer').fill('We run befriending across Swale; call us on 01795 000000.');
@@ -172,7 +157,7 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await lead.getByRole('button', { name: 'Bid as this consortium' }).click();
   await expectAccessible(lead, 'consortium that has bid');
 
-  const officer = await signedInPage(buyer.officer, `/opportunities/${opportunityId}`);
+  const officer = await signedInPage(browser, server.baseUrl, buyer.officer, `/opportunities/${opportunityId}`);
   assert.match(await mainText(officer), /Swale and Medway Together/);
   await officer.getByRole('button', { name: 'Mark as closed' }).click();
   await officer.getByRole('link', { name: 'Record the award' }).click();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { socialValueService } from '../../src/modules/ledger/social-value.service.ts';
-import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import { browserSkipReason, expectAccessible, launchBrowser, signedInPage, startServer } from '../support/browser.ts';
 import { buildOrganisation, buildUser } from '../support/factories.ts';
 import { buildContractSetup } from '../support/ledger-factories.ts';
 import { buildBuyer } from '../support/opportunity-factories.ts';
@@ -20,18 +20,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-async function signedIn(person: { email: string; password: string }, next: string): Promise<Page> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email address').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
-  return page;
-}
 
 /** Runs SQL with the ledger's append-only trigger off, as someone with direct database access could. */
 const behindTheBack = (script: string) =>
@@ -51,7 +39,7 @@ test('a hub admin checks the ledger from its page, and sees when it holds and wh
     buyerActor,
   );
   const admin = await buildUser(server.database, { roles: ['hub_admin'] });
-  const page = await signedIn(admin, '/admin/ledger');
+  const page = await signedInPage(browser, server.baseUrl, admin, '/admin/ledger');
   await page.getByRole('heading', { name: 'Social value ledger' }).waitFor();
   await expectAccessible(page, 'ledger page');
 
@@ -80,7 +68,7 @@ test('a procurement officer submits the new-contract form empty, sees the errors
 }, async () => {
   const buyer = await buildBuyer(server.database);
   await buildOrganisation(server.database, { name: 'Sheppey Befrienders' });
-  const page = await signedIn(buyer.officer, '/contracts/new');
+  const page = await signedInPage(browser, server.baseUrl, buyer.officer, '/contracts/new');
   await page.getByRole('heading', { name: 'Enter a contract' }).waitFor();
   await expectAccessible(page, 'new contract');
 

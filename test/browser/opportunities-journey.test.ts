@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, expectAccessible, launchBrowser, signIn, startServer } from '../support/browser.ts';
 import { buildOrganisation, buildUser } from '../support/factories.ts';
 import { buildProfile } from '../support/matching-factories.ts';
 import { buildBuyer } from '../support/opportunity-factories.ts';
@@ -66,15 +66,6 @@ test('a procurement officer drafts, adds a lot and publishes; a visitor finds it
   await context.close();
 });
 
-/** Signs in through the form, which sends the person on to `next`. */
-async function signIn(page: Page, person: { email: string; password: string }, next: string) {
-  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email address').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
-}
-
 test('an opportunity in two lots reaches the organisation it fits, with reasons and its deadline in a calendar', {
   skip,
 }, async () => {
@@ -88,7 +79,7 @@ test('an opportunity in two lots reaches the organisation it fits, with reasons 
   const officerContext = await browser.newContext();
   officerContext.setDefaultTimeout(10_000);
   const officerPage = await officerContext.newPage();
-  await signIn(officerPage, officer, '/opportunities/new');
+  await signIn(officerPage, server.baseUrl, officer, '/opportunities/new');
   await expectAccessible(officerPage, 'new opportunity');
   await officerPage.getByLabel('Buying organisation').selectOption({ index: 1 });
   await officerPage.getByLabel('Opportunity', { exact: true }).check();
@@ -130,7 +121,7 @@ test('an opportunity in two lots reaches the organisation it fits, with reasons 
   const memberContext = await browser.newContext({ acceptDownloads: true });
   memberContext.setDefaultTimeout(10_000);
   const page = await memberContext.newPage();
-  await signIn(page, member, `/organisations/${fitting.id}`);
+  await signIn(page, server.baseUrl, member, `/organisations/${fitting.id}`);
   await expectAccessible(page, 'organisation profile');
   await page.getByRole('link', { name: 'Opportunities for you' }).click();
   await expectAccessible(page, 'opportunities for you');

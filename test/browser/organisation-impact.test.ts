@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { seedDemoData } from '../../src/db/seed/seed.ts';
 import { upsertMember } from '../../src/modules/organisations/organisations.repository.ts';
-import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import { browserSkipReason, expectAccessible, launchBrowser, signedInPage, startServer } from '../support/browser.ts';
 import { buildOrganisation, buildUser } from '../support/factories.ts';
 
 // Organisations' impact, on the default framework of migration 0012 and the demo organisations' declarations:
@@ -25,17 +25,6 @@ after(async () => {
   await server?.close();
 });
 
-async function signedIn(email: string, password: string, next: string): Promise<Page> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return page;
-}
-
 test('an admin declares outcomes and reports a result; the profile shows neighbours; a comparison', {
   skip,
 }, async () => {
@@ -48,7 +37,7 @@ test('an admin declares outcomes and reports a result; the profile shows neighbo
   assert.ok(organisation, 'a demo organisation in Medway delivering connected communities');
   const admin = await buildUser(server.database, { displayName: 'Impact Admin' });
   await upsertMember(server.database.db, organisation.id, admin.id, 'admin');
-  const page = await signedIn(admin.email, admin.password, `/organisations/${organisation.id}/impact`);
+  const page = await signedInPage(browser, server.baseUrl, admin, `/organisations/${organisation.id}/impact`);
   await expectAccessible(page, 'impact page');
 
   await page.getByRole('link', { name: 'Change the outcomes you deliver' }).click();
@@ -102,7 +91,7 @@ test('a commissioner reads the coverage table, maps one outcome and sees the out
   const officer = await buildUser(server.database, { roles: ['commissioner'] });
   const body = await buildOrganisation(server.database, { members: [{ id: officer.id }] });
   await server.database.query(`UPDATE organisations SET sector = 'public' WHERE id = $1`, [body.id]);
-  const page = await signedIn(officer.email, officer.password, '/impact/coverage');
+  const page = await signedInPage(browser, server.baseUrl, officer, '/impact/coverage');
   await expectAccessible(page, 'coverage');
   assert.ok((await page.locator('#coverage tbody tr').count()) >= 10);
   await page.locator('select#outcome').selectOption({ label: 'Connected communities' });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkipReason, expectAccessible, launchBrowser, startServer } from '../support/browser.ts';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, expectAccessible, launchBrowser, signedInPage, startServer } from '../support/browser.ts';
 import { buildContractSetup, pdf } from '../support/ledger-factories.ts';
 
 const skip = browserSkipReason();
@@ -18,25 +18,13 @@ after(async () => {
   await server?.close();
 });
 
-async function signedIn(person: { email: string; password: string }, next: string): Promise<Page> {
-  const context = await browser.newContext();
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await page.goto(`${server.baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('Email address').fill(person.email);
-  await page.getByLabel('Password').fill(person.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForLoadState('load');
-  return page;
-}
-
 test('commitment → result with evidence → query → resubmission → verification → published for everyone', {
   skip,
 }, async () => {
   const { contract, buyer, deliverer } = await buildContractSetup(server.database);
   const contractPath = `/contracts/${contract.id}`;
 
-  const officer = await signedIn(buyer.officer, contractPath);
+  const officer = await signedInPage(browser, server.baseUrl, buyer.officer, contractPath);
   await expectAccessible(officer, 'contract page for the buyer');
   await officer.getByRole('button', { name: 'Add the commitment' }).click();
   await expectAccessible(officer, 'contract page with errors');
@@ -47,7 +35,7 @@ test('commitment → result with evidence → query → resubmission → verific
   await officer.getByRole('button', { name: 'Add the commitment' }).click();
   assert.match((await officer.locator('.govuk-notification-banner').textContent()) ?? '', /recorded in the ledger/);
 
-  const member = await signedIn(deliverer, contractPath);
+  const member = await signedInPage(browser, server.baseUrl, deliverer, contractPath);
   await expectAccessible(member, 'contract page for the deliverer');
   await member.getByRole('link', { name: 'Submit a result', exact: true }).click();
   await expectAccessible(member, 'new result');

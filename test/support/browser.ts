@@ -71,3 +71,23 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
   );
   assert.deepEqual(summary, [], `${label} (${page.url()}) has accessibility violations`);
 }
+
+type Person = { email: string; password: string };
+
+/** Signs in through the form on the page, which then sends the person on to `next`. */
+export async function signIn(page: Page, baseUrl: string, person: Person, next: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('Email address').fill(person.email);
+  await page.getByLabel('Password').fill(person.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState('load');
+}
+
+/** A page in a browser context of its own (its own cookies), signed in as the person and on `next`. */
+export async function signedInPage(browser: Browser, baseUrl: string, person: Person, next: string): Promise<Page> {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  await signIn(page, baseUrl, person, next);
+  return page;
+}
