@@ -3,7 +3,8 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { opportunitiesService } from '../../src/modules/opportunities/opportunities.service.ts';
 import { browserSkipReason, expectAccessible, launchBrowser, signedInPage, startServer } from '../support/browser.ts';
-import { buildOrganisation, buildUser } from '../support/factories.ts';
+import { buildUser } from '../support/factories.ts';
+import { buildProfile } from '../support/matching-factories.ts';
 import { buildBuyer, opportunityInput } from '../support/opportunity-factories.ts';
 
 // From one opportunity to an award to a consortium, as the people involved click through it: a lead looks for
@@ -47,11 +48,17 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await opportunities.transition(opportunityId, 'publish', buyer.actor);
   const leadUser = await buildUser(database);
   const partnerUser = await buildUser(database);
-  await buildOrganisation(database, { name: 'Medway Community Trust', members: [{ id: leadUser.id }] });
-  const partner = await buildOrganisation(database, {
-    name: 'Swale Good Neighbours',
-    members: [{ id: partnerUser.id }],
-  });
+  // Each offers befriending where it is based, so the suggestion has them cover a district each.
+  await buildProfile(
+    database,
+    { name: 'Medway Community Trust', services: ['104'], districts: [MEDWAY], incomePence: 300_000_00 },
+    [{ id: leadUser.id }],
+  );
+  const partner = await buildProfile(
+    database,
+    { name: 'Swale Good Neighbours', services: ['104'], districts: [SWALE], incomePence: 5_000_00 },
+    [{ id: partnerUser.id }],
+  );
   // A tier 2 partner: results risk passed to it is flagged.
   await database.query('UPDATE organisations SET income_pence = 500000 WHERE id = $1', [partner.id]);
 
@@ -91,9 +98,12 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await lead.getByLabel('Most members').fill('4');
   await lead.getByRole('button', { name: 'Suggest a consortium' }).click();
   await expectAccessible(lead, 'best possible consortium');
-  await lead.getByRole('link', { name: 'Back to the opportunity' }).click();
-  await lead.getByRole('link', { name: 'Form a consortium' }).click();
-  await expectAccessible(lead, 'form a consortium');
+  await lead.getByRole('button', { name: 'Form a consortium with these members' }).click();
+  await expectAccessible(lead, 'form a consortium from the suggestion');
+  // The suggested members are offered ticked; here they are invited one by one below instead, from the directory.
+  const suggested = lead.getByRole('group', { name: 'Invite the suggested organisations' }).getByRole('checkbox');
+  assert.ok((await suggested.count()) > 0, 'the suggested members are offered');
+  for (const box of await suggested.all()) await box.uncheck();
   await lead.getByRole('button', { name: 'Form the consortium' }).click();
   await expectAccessible(lead, 'form a consortium with errors');
   assert.match((await lead.locator('.govuk-error-summary').textContent()) ?? '', /Enter a name/);

@@ -96,7 +96,7 @@ export async function seedDemoConsortia(
     const lead = await demoActor(database, demo.leadAdmin);
     const leadId = await adminOrganisationOf(database, demo.leadAdmin);
     if (!opportunityId || !lead || !leadId) continue;
-    const id = await service.create({ opportunityId, leadOrganisationId: leadId, name: demo.name }, lead);
+    const { id } = await service.create({ opportunityId, leadOrganisationId: leadId, name: demo.name }, lead);
     const accepted = [leadId];
     for (const invitee of demo.invitees) {
       const organisationId = await adminOrganisationOf(database, invitee.admin);

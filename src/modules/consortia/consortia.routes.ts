@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleOptions } from '../../app.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { setFlash } from '../../platform/flash.ts';
-import { type FormErrors, formErrors, keptValues, parseForm } from '../../platform/forms.ts';
+import { type FormErrors, formErrors, keptFormValues, keptValues, parseForm } from '../../platform/forms.ts';
 import { paths } from '../../platform/paths.ts';
 import { RuleError } from '../ledger/contracts.rules.ts';
 import * as repository from './consortia.repository.ts';
@@ -12,6 +12,7 @@ import {
   charterSchema,
   createSchema,
   decisionSchema,
+  inviteesSchema,
   inviteSchema,
   listingSchema,
   termsInputFrom,
@@ -81,30 +82,53 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
     });
   });
 
+  /**
+   * The form; organisations to invite come from a suggested consortium (the `invite` of the address), or as ticked
+   * when the form comes back with errors. Only voluntary and community organisations are offered.
+   */
   const newPage = async (
     request: FastifyRequest<IdParams>,
     reply: FastifyReply,
-    values: Record<string, string>,
+    values: Record<string, string | string[]>,
     errors?: FormErrors,
   ) => {
     const opportunity = await repository.findOpportunity(database, request.params.id);
     if (opportunity?.status !== 'published')
       throw new HttpError(404, 'Page not found', 'There is no open opportunity at this address.');
-    const leads = await repository.vcseAmong(database, actorOf(request).organisationIds);
-    return reply
-      .status(errors ? 400 : 200)
-      .view(view('new'), { title: 'Form a consortium', opportunity, leads, values, errors });
+    const suggested = inviteesSchema.safeParse((request.query as Record<string, unknown> | undefined)?.invite);
+    const offered = suggested.success ? suggested.data : [];
+    const ticked = errors ? [values.invite ?? []].flat() : offered;
+    const [leads, invitees] = await Promise.all([
+      repository.vcseAmong(database, actorOf(request).organisationIds),
+      offered.length > 0 ? repository.vcseAmong(database, offered) : [],
+    ]);
+    // A suggested organisation the person belongs to leads, rather than being invited.
+    const leadId = values.leadOrganisationId ?? leads.find((lead) => offered.includes(lead.id))?.id;
+    return reply.status(errors ? 400 : 200).view(view('new'), {
+      title: 'Form a consortium',
+      opportunity,
+      leads,
+      invitees: invitees
+        .filter((invitee) => invitee.id !== leadId)
+        .map((invitee) => ({ ...invitee, checked: ticked.includes(invitee.id) })),
+      invitePath: `${paths.consortia.new({ opportunityId: opportunity.id })}${offered.length ? `?${new URLSearchParams(offered.map((id) => ['invite', id]))}` : ''}`,
+      values: { ...values, leadOrganisationId: leadId },
+      errors,
+    });
   };
   app.get<IdParams>('/opportunities/:id/consortia/new', signedIn, async (request, reply) =>
     newPage(request, reply, {}),
   );
   app.post<IdParams>('/opportunities/:id/consortia/new', signedIn, async (request, reply) => {
-    const values = keptValues(request.body);
+    const values = keptFormValues(request.body);
     const form = parseForm(createSchema, request.body);
     if (!form.ok) return newPage(request, reply, values, form.errors);
     try {
-      const id = await consortia.create({ ...form.data, opportunityId: request.params.id }, actorOf(request));
-      return back(reply, id, `“${form.data.name}” has been formed. Invite its members below.`);
+      const formed = await consortia.create({ ...form.data, opportunityId: request.params.id }, actorOf(request));
+      const invited = formed.invited
+        ? ` and ${formed.invited} organisation${formed.invited === 1 ? '' : 's'} invited`
+        : '';
+      return back(reply, formed.id, `“${form.data.name}” has been formed${invited}. Invite its members below.`);
     } catch (error) {
       return newPage(request, reply, values, ruleErrors(error, 'leadOrganisationId'));
     }

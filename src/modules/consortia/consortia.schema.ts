@@ -13,9 +13,21 @@ const optionalText = (max: number, long: string) =>
     .transform((value) => value ?? '');
 const yesNo = (message: string) => z.enum(['yes', 'no'], { error: message }).transform((value) => value === 'yes');
 
+/** Most organisations invited when the consortium is formed: as many as a suggested consortium can have. */
+export const MAX_INVITED_AT_FORMING = 20;
+
+/** Organisations to invite as partners as soon as the consortium is formed, ticked from a suggested consortium. */
+export const inviteesSchema = z.preprocess(
+  (value) => (value === undefined || value === '' ? [] : [value].flat()),
+  z
+    .array(z.uuid({ error: 'Invite only organisations from the suggested consortium' }))
+    .max(MAX_INVITED_AT_FORMING, { error: `Invite at most ${MAX_INVITED_AT_FORMING} organisations at once` }),
+);
+
 export const createSchema = z.object({
   name: text(200, 'Enter a name for the consortium', 'The name must be 200 characters or fewer'),
   leadOrganisationId: z.uuid({ error: 'Choose the organisation that will lead' }),
+  invite: inviteesSchema,
 });
 
 export const inviteSchema = z.object({

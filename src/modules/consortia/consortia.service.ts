@@ -79,20 +79,36 @@ export function consortiaService({ database }: { database: Database }) {
 
     listedFor: (opportunityId: string) => repository.listedFor(database, opportunityId),
 
-    async create(input: { opportunityId: string; leadOrganisationId: string; name: string }, actor: Actor) {
+    /**
+     * Forms the consortium with the actor's organisation as lead, and invites as partners the organisations given
+     * (those of a suggested consortium), all or nothing.
+     */
+    async create(
+      input: { opportunityId: string; leadOrganisationId: string; name: string; invite?: readonly string[] },
+      actor: Actor,
+    ) {
       if (!actor.organisationIds.includes(input.leadOrganisationId))
         throw new RuleError('Choose an organisation you belong to as the lead', 'leadOrganisationId');
-      const [opportunity, lead] = await Promise.all([
+      const wanted = [...new Set(input.invite ?? [])].filter((id) => id !== input.leadOrganisationId);
+      const [opportunity, lead, invitees] = await Promise.all([
         repository.findOpportunity(database, input.opportunityId),
         repository.findVcse(database, input.leadOrganisationId),
+        wanted.length > 0 ? repository.vcseAmong(database, wanted) : [],
       ]);
       if (opportunity?.status !== 'published')
         throw new RuleError('Consortia can only be formed for an opportunity open for bids.');
       if (!lead) throw new RuleError('The lead must be a voluntary or community organisation', 'leadOrganisationId');
+      if (invitees.length < wanted.length)
+        throw new RuleError('Invite only voluntary or community organisations from the directory', 'invite');
       return database.transaction(async (tx) => {
         const id = await repository.insertConsortium(tx, { ...input, userId: actor.userId });
         await audit(tx, actor, 'create', id, { opportunityId: input.opportunityId, lead: input.leadOrganisationId });
-        return id;
+        for (const invitee of invitees) {
+          const invitation = { organisationId: invitee.id, role: 'partner' as const };
+          await repository.insertInvitation(tx, { consortiumId: id, ...invitation, userId: actor.userId });
+          await audit(tx, actor, 'invite', id, invitation);
+        }
+        return { id, invited: invitees.length };
       });
     },
 

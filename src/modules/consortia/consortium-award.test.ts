@@ -41,7 +41,7 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
   const partner = await buildOrganisation(database, { name: 'Partner Group', members: [{ id: partnerUser.id }] });
   const asLead = actor(leadUser.id, [lead.id]);
   const consortia = consortiaService({ database });
-  const id = await consortia.create({ opportunityId, leadOrganisationId: lead.id, name: 'Swale Together' }, asLead);
+  const { id } = await consortia.create({ opportunityId, leadOrganisationId: lead.id, name: 'Swale Together' }, asLead);
 
   await assert.rejects(
     consortia.bid(id, asLead),

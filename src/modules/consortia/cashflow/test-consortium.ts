@@ -38,7 +38,7 @@ export async function buildTestConsortium(context: TestContext, name = 'Swale To
     actors[role] = { userId: user.id, ip: '127.0.0.1', organisationIds: [organisation.id] };
   }
   const consortia = consortiaService({ database });
-  const id = await consortia.create(
+  const { id } = await consortia.create(
     { opportunityId: opportunity.id, leadOrganisationId: organisations.lead, name },
     actors.lead,
   );

@@ -161,7 +161,8 @@ test('the quick suggestion covers every requirement, says why each member was ch
     body,
     /<th scope="row" class="govuk-table__header">Thanet Together<\/th>[\s\S]*?2 more requirements left uncovered/,
   );
-  assert.match(body, /href="\/opportunities\/[^"]+\/consortia\/new">Form a consortium<\/a>/);
+  assert.match(body, /<form method="get" action="\/opportunities\/[^"]+\/consortia\/new">/);
+  assert.match(body, /Form a consortium with these members/);
   assert.match(body, /can lead when its income puts it in tier 3 or above/);
 });
 
@@ -218,4 +219,73 @@ test('the opportunity’s page links to the suggestion for organisations and for
   assert.match((await (await agentFor('member')).get(`/opportunities/${opportunityId}`)).body, link);
   assert.match((await (await agentFor('buyer')).get(`/opportunities/${draftId}`)).body, link);
   assert.doesNotMatch((await (await agentFor()).get(`/opportunities/${opportunityId}`)).body, link);
+});
+
+test('a suggestion becomes a consortium: its members are offered ticked, and those ticked are invited on forming', async () => {
+  const { database } = context;
+  const agent = await agentFor('member');
+  const suggestion = await agent.get(page());
+  const suggested = [...suggestion.body.matchAll(/<input type="hidden" name="invite" value="([^"]+)">/g)].map(
+    (match) => match[1] as string,
+  );
+  assert.equal(suggested.length, 3, 'every suggested member goes to the form');
+  const form = `/opportunities/${opportunityId}/consortia/new?${new URLSearchParams(suggested.map((id) => ['invite', id]))}`;
+  const offered = await agent.get(form);
+  assert.equal(offered.statusCode, 200);
+  // The person's own organisation leads; the others are offered as invitations, ticked.
+  assert.match(
+    offered.body,
+    /value="[^"]+" checked>\s*<label class="govuk-label govuk-radios__label" for="leadOrganisationId">\s*Thanet Together/,
+  );
+  for (const name of ['Swale Health Trust', 'Medway Money Advice'])
+    assert.match(
+      offered.body,
+      new RegExp(`name="invite" type="checkbox" value="[^"]+" checked>\\s*<label[^>]*>\\s*${name}`),
+    );
+  assert.doesNotMatch(
+    offered.body,
+    /name="invite" type="checkbox" value="[^"]+" checked>\s*<label[^>]*>\s*Thanet Together/,
+  );
+
+  const [lead] = await database.query<{ id: string }>(`SELECT id FROM organisations WHERE name = 'Thanet Together'`);
+  const [swale, medway] = await database.query<{ id: string }>(
+    `SELECT id FROM organisations WHERE name IN ('Swale Health Trust', 'Medway Money Advice') ORDER BY name DESC`,
+  );
+  const fields = { name: 'Kent Health and Money', leadOrganisationId: lead?.id ?? '' };
+  const garbled = await agent.post(form, { ...fields, invite: ['not-an-id'] }, { from: form });
+  assert.equal(garbled.statusCode, 400);
+  assert.match(garbled.body, /Invite only organisations from the suggested consortium/);
+  assert.match(garbled.body, /href="#invite"/);
+  const buyerOrganisation = await agent.post(form, { ...fields, invite: [publisher.body.id] }, { from: form });
+  assert.equal(buyerOrganisation.statusCode, 400);
+  assert.match(buyerOrganisation.body, /Invite only voluntary or community organisations from the directory/);
+  assert.equal(
+    (await database.query(`SELECT 1 FROM consortia WHERE name = 'Kent Health and Money'`)).length,
+    0,
+    'nothing is formed when an invitation cannot be sent',
+  );
+
+  // Medway Money Advice is unticked: only Swale Health Trust is invited.
+  const formed = await agent.post(form, { ...fields, invite: [swale?.id ?? ''] }, { from: form });
+  assert.equal(formed.statusCode, 303);
+  const consortiumId = String(formed.headers.location).split('/').at(-1);
+  const members = await database.query<{ organisation_id: string; role: string; status: string }>(
+    'SELECT organisation_id, role, status FROM consortium_members WHERE consortium_id = $1 ORDER BY role',
+    [consortiumId],
+  );
+  assert.deepEqual(members, [
+    { organisation_id: lead?.id, role: 'lead', status: 'accepted' },
+    { organisation_id: swale?.id, role: 'partner', status: 'invited' },
+  ]);
+  assert.ok(medway);
+  const audit = await database.query<{ action: string }>(
+    'SELECT action FROM audit_log WHERE subject_id = $1 ORDER BY id',
+    [consortiumId],
+  );
+  assert.deepEqual(
+    audit.map((entry) => entry.action),
+    ['consortium.create', 'consortium.invite'],
+  );
+  const shown = await agent.get(String(formed.headers.location));
+  assert.match(shown.body, /“Kent Health and Money” has been formed and 1 organisation invited/);
 });
