@@ -17,7 +17,7 @@
 // hundreds or thousands; when the bound already matches the heuristic's consortium, HiGHS is not run at all.
 import type { Highs } from 'highs';
 import { programmeObjective, reduceByBound } from './bound.ts';
-import { searchHeuristic } from './heuristic.ts';
+import { searchHeuristic, THOROUGH_STARTS } from './heuristic.ts';
 import type { Assignment } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
 import type { Problem } from './problem.ts';
@@ -141,7 +141,7 @@ export async function solveExact(
   problem: Problem,
   { timeLimitSeconds = 60, start }: { timeLimitSeconds?: number; start?: Assignment } = {},
 ): Promise<ExactResult> {
-  const known = start ?? searchHeuristic(problem).assignment;
+  const known = start ?? searchHeuristic(problem, { starts: THOROUGH_STARTS }).assignment;
   const evaluation = evaluate(problem, weightMatrix(problem), known);
   if (!evaluation.feasible) return solveProgramme(problem, timeLimitSeconds, start);
   const reduction = reduceByBound(problem, known, programmeObjective(problem, evaluation));

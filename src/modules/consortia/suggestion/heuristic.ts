@@ -4,33 +4,87 @@
 // going to the next best member), whichever scores better. The set is built greedily by marginal value (covering
 // a cell first, then weight, lead bonus less the member cost), then improved by dropping, adding and swapping
 // members until no move helps. Swaps only try the few organisations that would add most in the leaving
-// member's place, which keeps each pass near linear in the size of the pruned pool.
+// member's place, which keeps each pass near linear in the size of the pruned pool. The whole search runs again
+// from each of a few strong organisations as the first member, and the best consortium found wins.
 import type { Assignment } from './model.ts';
 import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
 import type { Problem } from './problem.ts';
 
 const SHORTLIST = 8;
 const MAX_PASSES = 50;
+/**
+ * Local search from the greedy set alone stops at times at a local optimum a few per cent short of the best;
+ * starting again from each of the organisations worth most on their own finds better ones (on generated
+ * twenty-lot opportunities, from 98.9% of the best known on average to 99.8% with four starts). The quick
+ * suggestion tries a few; the exact solve, which prunes by how good its starting consortium is, tries more.
+ */
+export const QUICK_STARTS = 4;
+export const THOROUGH_STARTS = 16;
 
-type Scored = { set: number[]; assignment: Assignment; evaluation: Evaluation };
+type Scored = { set: number[]; assignment: Assignment; total: number };
+export type Found = { assignment: Assignment; evaluation: Evaluation };
 
 export function solveHeuristic(problem: Problem): Assignment {
   return searchHeuristic(problem).assignment;
 }
 
-export function searchHeuristic(problem: Problem): Scored {
+/** The best consortium found from the greedy set and from each of `starts` strong first members. */
+export function searchHeuristic(problem: Problem, { starts = QUICK_STARTS } = {}): Found {
   const matrix = weightMatrix(problem);
-  const context = { problem, matrix, flat: flatten(problem), memo: new Map<string, Scored>() };
-  let current = score(context, greedy(context, []));
+  const context: Context = {
+    problem,
+    matrix,
+    flat: flatten(problem),
+    memo: new Map(),
+    cellValue: Float64Array.from(problem.cells, (cell) => cell.valuePence),
+    coverable: coverableCells(problem),
+    someCanLead: problem.members.some((member) => member.leadBonus !== null),
+    share: new Float64Array(problem.members.length),
+    owned: new Uint8Array(problem.members.length),
+    ownerWeight: new Float64Array(problem.cells.length),
+    loss: new Float64Array(problem.cells.length),
+  };
+  let best = localSearch(context, []);
+  for (const { k } of starts > 0 ? gains(context, [], starts) : []) {
+    const found = localSearch(context, [k]);
+    if (found.total > best.total) best = found;
+  }
+  return { assignment: best.assignment, evaluation: evaluate(problem, matrix, best.assignment) };
+}
+
+/** 1 for each cell counted as uncovered when no member takes it, as evaluate counts them. */
+function coverableCells(problem: Problem): Uint8Array {
+  const coverable = new Uint8Array(problem.cells.length).fill(1);
+  for (const c of problem.uncoverable) coverable[c] = 0;
+  return coverable;
+}
+
+/** Greedy from the members given, then the best move (drop, add or swap a member) while one helps. */
+function localSearch(context: Context, first: number[]): Scored {
+  let current = score(context, greedy(context, first));
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const next = bestNeighbour(context, current);
-    if (next.evaluation.total <= current.evaluation.total) break;
+    if (next.total <= current.total) break;
     current = next;
   }
   return current;
 }
 
-type Context = { problem: Problem; matrix: Int32Array; flat: Flat; memo: Map<string, Scored> };
+type Context = {
+  problem: Problem;
+  matrix: Int32Array;
+  flat: Flat;
+  memo: Map<string, Scored>;
+  cellValue: Float64Array;
+  coverable: Uint8Array;
+  someCanLead: boolean;
+  /** Scratch, by member: its share while a set is scored, and whether it owns a cell while one is totalled. */
+  share: Float64Array;
+  owned: Uint8Array;
+  /** Scratch, by cell: the weight of its owner while a set is scored, and what moving it costs. */
+  ownerWeight: Float64Array;
+  loss: Float64Array;
+};
 
 /** What each cell is worth now: the best weight among the set, or minus the cost of leaving it uncovered. */
 function cellValues({ problem, matrix }: Context, set: readonly number[]): Float64Array {
@@ -115,7 +169,7 @@ function bestNeighbour(context: Context, current: Scored): Scored {
   let best = current;
   const consider = (candidate: number[]) => {
     const scored = score(context, candidate);
-    if (scored.evaluation.total > best.evaluation.total) best = scored;
+    if (scored.total > best.total) best = scored;
   };
   for (const m of set) consider(set.filter((k) => k !== m));
   if (set.length < problem.options.maxMembers)
@@ -132,11 +186,29 @@ function score(context: Context, set: number[]): Scored {
   const key = [...set].sort((a, b) => a - b).join(',');
   const known = context.memo.get(key);
   if (known) return known;
-  const { problem, matrix } = context;
+  const { problem, matrix, cellValue, share, flat } = context;
+  const { start, cells } = flat;
   const cellCount = problem.cells.length;
-  const value = (c: number) => problem.cells[c]?.valuePence ?? 0;
   const members = [...set];
   const owner = new Int32Array(cellCount).fill(-1);
+  // Each cell to the member with the highest weight on it, the first in the set on a tie; by members' own
+  // cells, since each can deliver only a part of the cells.
+  const ownerWeight = context.ownerWeight.fill(-1);
+  for (const k of members) {
+    share[k] = 0;
+    for (let at = start[k] as number; at < (start[k + 1] as number); at++) {
+      const c = cells[at] as number;
+      const weight = flat.weights[at] as number;
+      if (weight > (ownerWeight[c] as number)) {
+        owner[c] = k;
+        ownerWeight[c] = weight;
+      }
+    }
+  }
+  for (let c = 0; c < cellCount; c++) {
+    const k = owner[c] as number;
+    if (k >= 0) share[k] = (share[k] as number) + (cellValue[c] as number);
+  }
   const assignBest = (c: number) => {
     let best = -1;
     let bestWeight = -1;
@@ -148,61 +220,63 @@ function score(context: Context, set: number[]): Scored {
       }
     }
     owner[c] = best;
-  };
-  for (let c = 0; c < cellCount; c++) assignBest(c);
-  const shareOf = (k: number) => {
-    let share = 0;
-    for (let c = 0; c < cellCount; c++) if (owner[c] === k) share += value(c);
-    return share;
+    if (best >= 0) share[best] = (share[best] as number) + (cellValue[c] as number);
   };
   const minimum = problem.minShareValue - 1e-9;
+  const weightOf = (k: number, c: number) => (k < 0 ? -problem.uncoveredCost : (matrix[k * cellCount + c] as number));
   for (;;) {
-    const short = members
-      .map((k) => ({ k, share: shareOf(k) }))
-      .filter(({ share }) => share < minimum)
-      .sort((a, b) => a.share - b.share)[0];
-    if (!short) break;
-    const m = short.k;
+    let m = -1;
+    for (const k of members)
+      if ((share[k] as number) < minimum && (m < 0 || (share[k] as number) < (share[m] as number))) m = k;
+    if (m < 0) break;
+    const first = start[m] as number;
+    const end = start[m + 1] as number;
     // Leaving: its cells go to the best of the others.
     let leaveChange = problem.memberCost;
-    for (let c = 0; c < cellCount; c++) {
+    for (let at = first; at < end; at++) {
+      const c = cells[at] as number;
       if (owner[c] !== m) continue;
       let next = -problem.uncoveredCost;
       for (const k of members) {
         const weight = matrix[k * cellCount + c] as number;
         if (k !== m && weight >= 0 && weight > next) next = weight;
       }
-      leaveChange += next - (matrix[m * cellCount + c] as number);
+      leaveChange += next - (flat.weights[at] as number);
     }
-    // Filling: take the cells it costs least to move, from members who keep their minimum share.
-    const shares = new Map(members.map((k) => [k, shareOf(k)]));
-    const moves: { c: number; loss: number }[] = [];
-    for (let c = 0; c < cellCount; c++) {
-      const weight = matrix[m * cellCount + c] as number;
-      const from = owner[c] as number;
-      if (weight < 0 || from === m) continue;
-      const lost = from < 0 ? -problem.uncoveredCost : (matrix[from * cellCount + c] as number);
-      moves.push({ c, loss: (lost - weight) / Math.max(1, value(c)) });
+    // Filling: take the cells it costs least to move (per pound), from members who keep their minimum share.
+    const moves: number[] = [];
+    const loss = context.loss;
+    for (let at = first; at < end; at++) {
+      const c = cells[at] as number;
+      if (owner[c] === m) continue;
+      loss[c] = (weightOf(owner[c] as number, c) - (flat.weights[at] as number)) / Math.max(1, cellValue[c] as number);
+      moves.push(c);
     }
-    moves.sort((a, b) => a.loss - b.loss);
-    let share = short.share;
+    moves.sort((a, b) => (loss[a] as number) - (loss[b] as number) || a - b);
+    const shares = new Map(members.map((k) => [k, share[k] as number]));
+    let filled = share[m] as number;
     let fillChange = 0;
     const taken: number[] = [];
-    for (const { c } of moves) {
-      if (share >= minimum) break;
+    for (const c of moves) {
+      if (filled >= minimum) break;
       const from = owner[c] as number;
-      if (from >= 0 && (shares.get(from) ?? 0) - value(c) < minimum) continue;
-      if (from >= 0) shares.set(from, (shares.get(from) ?? 0) - value(c));
-      share += value(c);
-      fillChange +=
-        (matrix[m * cellCount + c] as number) -
-        (from < 0 ? -problem.uncoveredCost : (matrix[from * cellCount + c] as number));
+      const value = cellValue[c] as number;
+      if (from >= 0 && (shares.get(from) ?? 0) - value < minimum) continue;
+      if (from >= 0) shares.set(from, (shares.get(from) ?? 0) - value);
+      filled += value;
+      fillChange += (matrix[m * cellCount + c] as number) - weightOf(from, c);
       taken.push(c);
     }
-    if (share >= minimum && fillChange >= leaveChange) for (const c of taken) owner[c] = m;
+    if (filled >= minimum && fillChange >= leaveChange)
+      for (const c of taken) {
+        const from = owner[c] as number;
+        if (from >= 0) share[from] = (share[from] as number) - (cellValue[c] as number);
+        share[m] = (share[m] as number) + (cellValue[c] as number);
+        owner[c] = m;
+      }
     else {
       members.splice(members.indexOf(m), 1);
-      for (let c = 0; c < cellCount; c++) if (owner[c] === m) assignBest(c);
+      for (let at = first; at < end; at++) if (owner[cells[at] as number] === m) assignBest(cells[at] as number);
     }
   }
   let lead = -1;
@@ -211,8 +285,30 @@ function score(context: Context, set: number[]): Scored {
     if (bonus !== null && bonus !== undefined && (lead < 0 || bonus > (problem.members[lead]?.leadBonus ?? 0)))
       lead = k;
   }
-  const assignment = { owner, lead };
-  const scored = { set: members, assignment, evaluation: evaluate(problem, matrix, assignment) };
+  const scored = { set: members, assignment: { owner, lead }, total: totalOf(context, owner, lead) };
   context.memo.set(key, scored);
   return scored;
+}
+
+/** evaluate's total, worked out without its checks and shares: the search compares thousands of these. */
+function totalOf({ problem, matrix, coverable, someCanLead, owned }: Context, owner: Int32Array, lead: number) {
+  const cellCount = problem.cells.length;
+  let total = 0;
+  let members = 0;
+  for (let c = 0; c < cellCount; c++) {
+    const k = owner[c] as number;
+    if (k < 0) {
+      if (coverable[c]) total -= problem.uncoveredCost;
+      continue;
+    }
+    total += matrix[k * cellCount + c] as number;
+    if (owned[k] === 0) members++;
+    owned[k] = 1;
+  }
+  if (lead >= 0) {
+    total += problem.members[lead]?.leadBonus ?? 0;
+    if (owned[lead] === 0) members++;
+  } else if (someCanLead) total -= problem.noLeadCost;
+  for (let c = 0; c < cellCount; c++) if ((owner[c] as number) >= 0) owned[owner[c] as number] = 0;
+  return total - problem.memberCost * members;
 }

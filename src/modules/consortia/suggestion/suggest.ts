@@ -43,13 +43,12 @@ export async function suggestConsortium(
   how: Method = { method: 'heuristic' },
 ): Promise<Suggestion> {
   const problem = buildProblem(opportunity, pool, options);
-  const start = heuristicAssignment(problem);
-  if (how.method === 'heuristic') return describe(opportunity, pool, problem, start, false);
-  const exact = await solveExact(problem, { timeLimitSeconds: how.timeLimitSeconds, start });
+  if (how.method === 'heuristic')
+    return describe(opportunity, pool, problem, searchHeuristic(problem).assignment, false);
+  // The exact solve starts from a longer search's consortium: the better it is, the more the bound prunes.
+  const exact = await solveExact(problem, { timeLimitSeconds: how.timeLimitSeconds });
   return { ...describe(opportunity, pool, problem, exact.assignment, exact.optimal), method: 'exact' };
 }
-
-const heuristicAssignment = (problem: Problem) => searchHeuristic(problem).assignment;
 
 const percent = (part: number, whole: number) => Math.round((1000 * part) / Math.max(1, whole)) / 10;
 
