@@ -3,9 +3,10 @@ import type { Candidate, Opportunity, Options } from './model.ts';
 import { indexCandidates } from './pool.ts';
 import { type Alternative, alternatives, type Method, type Suggestion, suggestConsortium } from './suggest.ts';
 
-// One suggestion with its alternatives, in a form that can cross a thread. The quick (heuristic) suggestion runs
-// in the request. HiGHS runs synchronously once started, so an exact solve would hold the whole server for up to
-// its time limit: it runs on a worker thread instead, one solve at a time, with the solver loaded once.
+// One suggestion with its alternatives, in a form that can cross a thread. Both kinds run on worker threads, as
+// both would otherwise hold the whole server while they work: a quick suggestion with its alternatives for a few
+// tenths of a second over a large directory, and HiGHS, synchronous once started, for up to its time limit.
+// Each kind has a thread of its own, one solve at a time, so a quick suggestion never waits behind an exact one.
 
 export type SolveInput = { opportunity: Opportunity; candidates: Candidate[]; options: Options; method: Method };
 
@@ -32,15 +33,15 @@ export async function solve({ opportunity, candidates, options, method }: SolveI
 
 type Reply = { id: number; solved?: Solved; error?: string };
 
-/** Exact solves wait their turn when one is running; more than this many waiting are turned away. */
-const MAX_WAITING = 2;
-
 export class SolverBusyError extends Error {}
 
 type Waiting = { resolve: (solved: Solved) => void; reject: (error: Error) => void };
 
-/** A worker thread running exact solves, started on first use; `close` stops it. */
-export function exactSolver() {
+/**
+ * A worker thread running solves, started on first use; `close` stops it. Solves wait their turn when one is
+ * running; more than `maxWaiting` waiting are turned away.
+ */
+export function solverThread({ maxWaiting }: { maxWaiting: number }) {
   let current: { worker: Worker; pending: Map<number, Waiting> } | undefined;
   let nextId = 0;
   // Each thread's events touch only its own solves: a crashed thread's late 'exit' must not fail, or forget, the
@@ -65,12 +66,12 @@ export function exactSolver() {
     thread.worker.unref();
     return thread;
   };
-  const busy = () => (current?.pending.size ?? 0) > MAX_WAITING;
+  const busy = () => (current?.pending.size ?? 0) > maxWaiting;
   return {
     /** Whether a solve asked for now would be turned away: checked before the costly loading of candidates. */
     busy,
     solve(input: SolveInput): Promise<Solved> {
-      if (busy()) return Promise.reject(new SolverBusyError('the exact solver is busy'));
+      if (busy()) return Promise.reject(new SolverBusyError('the solver is busy'));
       current ??= start();
       const thread = current;
       const id = nextId++;

@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { type SolveInput, solve } from './solve.ts';
 
-// The exact solver's thread (see solve.ts): the worker answers each request in the order it came.
+// A solver thread (see solve.ts): the worker answers each request in the order it came.
 let queue = Promise.resolve();
 parentPort?.on('message', ({ id, input }: { id: number; input: SolveInput }) => {
   queue = queue.then(async () => {

@@ -7,7 +7,7 @@ import { vcseAmong } from '../consortia.repository.ts';
 import { loadCandidates } from './candidates.repository.ts';
 import { DEFAULT_WEIGHTS } from './model.ts';
 import { requirementsOf } from './requirements.ts';
-import { exactSolver, type Solved, SolverBusyError, solve } from './solve.ts';
+import { type Solved, SolverBusyError, solverThread } from './solve.ts';
 import { EXACT_TIME_LIMIT_SECONDS, type SuggestionQuery } from './suggestion.schema.ts';
 
 export type Viewer = { organisationIds: readonly string[] };
@@ -19,17 +19,20 @@ const notFound = () => new HttpError(404, 'Page not found', 'There is no open op
  * offer; and members of any organisation while the opportunity is open, when consortia are formed. Everyone
  * else learns no more than the opportunity's page tells them.
  */
-const solverBusy = () =>
-  new HttpError(
-    503,
-    'The exact solver is busy',
-    'Other suggestions are being worked out. Try again in a minute, or ask for a quick suggestion.',
-  );
+const solverBusy = (method: SuggestionQuery['method']) =>
+  method === 'exact'
+    ? new HttpError(
+        503,
+        'The exact solver is busy',
+        'Other suggestions are being worked out. Try again in a minute, or ask for a quick suggestion.',
+      )
+    : new HttpError(503, 'Suggestions are busy', 'Many suggestions are being worked out. Try again in a minute.');
 
 export function suggestionService({ database }: { database: Database }) {
   const opportunities = opportunitiesService({ database });
   const impact = organisationImpactService({ database });
-  const exact = exactSolver();
+  // An exact solve takes seconds, so few may wait; a quick one a fraction of a second.
+  const threads = { exact: solverThread({ maxWaiting: 2 }), heuristic: solverThread({ maxWaiting: 8 }) };
 
   const opportunityFor = async (id: string, viewer: Viewer) => {
     const opportunity = await opportunities.findVisible(id, viewer);
@@ -60,29 +63,31 @@ export function suggestionService({ database }: { database: Database }) {
       const base = { opportunity, isBuyer, canForm: leads.length > 0, requirements, outcomes };
       if (!query || requirements.opportunity.lots.length === 0)
         return { ...base, solved: undefined, considered: 0, names: new Map<string, string>() };
-      if (query.method === 'exact' && exact.busy()) throw solverBusy();
+      const thread = threads[query.method];
+      if (thread.busy()) throw solverBusy(query.method);
       const candidates = await loadCandidates(database, requirements.needs);
       const input = {
         opportunity: requirements.opportunity,
         candidates,
         options: { maxMembers: query.maxMembers, minSharePercent: query.minSharePercent, weights: DEFAULT_WEIGHTS },
       };
+      const method =
+        query.method === 'exact'
+          ? { method: 'exact' as const, timeLimitSeconds: EXACT_TIME_LIMIT_SECONDS }
+          : { method: 'heuristic' as const };
       let solved: Solved;
-      if (query.method === 'heuristic') solved = await solve({ ...input, method: { method: 'heuristic' } });
-      else
-        try {
-          solved = await exact.solve({
-            ...input,
-            method: { method: 'exact', timeLimitSeconds: EXACT_TIME_LIMIT_SECONDS },
-          });
-        } catch (error) {
-          if (!(error instanceof SolverBusyError)) throw error;
-          throw solverBusy();
-        }
+      try {
+        solved = await thread.solve({ ...input, method });
+      } catch (error) {
+        if (!(error instanceof SolverBusyError)) throw error;
+        throw solverBusy(query.method);
+      }
       const names = new Map(candidates.map((candidate) => [candidate.id, candidate.name]));
       return { ...base, solved, considered: candidates.length, names };
     },
 
-    close: () => exact.close(),
+    close: async () => {
+      await Promise.all([threads.exact.close(), threads.heuristic.close()]);
+    },
   };
 }
