@@ -6,6 +6,8 @@
 // members until no move helps. Swaps only try the few organisations that would add most in the leaving
 // member's place, which keeps each pass near linear in the size of the pruned pool. The whole search runs again
 // from each of a few strong organisations as the first member, and the best consortium found wins.
+
+import { flatten, type GainsContext, gains, neighbourGains } from './gains.ts';
 import type { Assignment } from './model.ts';
 import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
 import type { Problem } from './problem.ts';
@@ -70,10 +72,7 @@ function localSearch(context: Context, first: number[]): Scored {
   return current;
 }
 
-type Context = {
-  problem: Problem;
-  matrix: Int32Array;
-  flat: Flat;
+type Context = GainsContext & {
   memo: Map<string, Scored>;
   cellValue: Float64Array;
   coverable: Uint8Array;
@@ -85,73 +84,6 @@ type Context = {
   ownerWeight: Float64Array;
   loss: Float64Array;
 };
-
-/** What each cell is worth now: the best weight among the set, or minus the cost of leaving it uncovered. */
-function cellValues({ problem, matrix }: Context, set: readonly number[]): Float64Array {
-  const cellCount = problem.cells.length;
-  const values = new Float64Array(cellCount).fill(-problem.uncoveredCost);
-  for (const k of set)
-    for (let c = 0; c < cellCount; c++) {
-      const weight = matrix[k * cellCount + c] as number;
-      if (weight >= 0 && weight > (values[c] as number)) values[c] = weight;
-    }
-  return values;
-}
-
-const leadOf = (problem: Problem, set: readonly number[]) =>
-  Math.max(-problem.noLeadCost, ...set.map((k) => problem.members[k]?.leadBonus ?? -problem.noLeadCost));
-
-/**
- * The members' cells and weights end to end, member k's from start[k] to start[k + 1], and their lead bonuses
- * (NaN for none): the search reads every member's many times over, and plain arrays read fastest.
- */
-type Flat = { start: Int32Array; cells: Int32Array; weights: Int32Array; lead: Float64Array };
-
-function flatten(problem: Problem): Flat {
-  const start = new Int32Array(problem.members.length + 1);
-  problem.members.forEach((member, k) => {
-    start[k + 1] = (start[k] as number) + member.cells.length;
-  });
-  const cells = new Int32Array(start[problem.members.length] as number);
-  const weights = new Int32Array(cells.length);
-  problem.members.forEach((member, k) => {
-    cells.set(member.cells, start[k]);
-    weights.set(member.weights, start[k]);
-  });
-  const lead = Float64Array.from(problem.members, (member) => member.leadBonus ?? Number.NaN);
-  return { start, cells, weights, lead };
-}
-
-/** The `count` members with the most marginal value over the set, ignoring shares; best first. */
-function gains(context: Context, set: readonly number[], count: number): { k: number; gain: number }[] {
-  const { problem, flat } = context;
-  const values = cellValues(context, set);
-  const lead = leadOf(problem, set);
-  const inSet = new Uint8Array(problem.members.length);
-  for (const k of set) inSet[k] = 1;
-  // Only the best few are wanted, so they are kept in order as found rather than sorting them all.
-  const best: { k: number; gain: number }[] = [];
-  const { start, cells, weights } = flat;
-  for (let k = 0; k < problem.members.length; k++) {
-    if (inSet[k]) continue;
-    const bonus = flat.lead[k] as number;
-    let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
-    for (let at = start[k] as number; at < (start[k + 1] as number); at++) {
-      const weight = weights[at] as number;
-      const value = values[cells[at] as number] as number;
-      if (weight > value) gain += weight - value;
-    }
-    // Ties go to the lower k, which comes first here, so a later one must be strictly better to pass it.
-    if (best.length === count && gain <= (best[count - 1] as { gain: number }).gain) continue;
-    let at = best.length < count ? best.length : count - 1;
-    while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) {
-      best[at] = best[at - 1] as { k: number; gain: number };
-      at--;
-    }
-    best[at] = { k, gain };
-  }
-  return best;
-}
 
 function greedy(context: Context, start: number[]): number[] {
   const set = [...start];
@@ -172,12 +104,12 @@ function bestNeighbour(context: Context, current: Scored): Scored {
     if (scored.total > best.total) best = scored;
   };
   for (const m of set) consider(set.filter((k) => k !== m));
-  if (set.length < problem.options.maxMembers)
-    for (const { k } of gains(context, set, SHORTLIST)) consider([...set, k]);
-  for (const m of set) {
+  const { add, swap } = neighbourGains(context, set, SHORTLIST);
+  if (set.length < problem.options.maxMembers) for (const { k } of add) consider([...set, k]);
+  set.forEach((m, at) => {
     const rest = set.filter((k) => k !== m);
-    for (const { k } of gains(context, rest, SHORTLIST)) consider([...rest, k]);
-  }
+    for (const { k } of swap[at] ?? []) consider([...rest, k]);
+  });
   return best;
 }
 
