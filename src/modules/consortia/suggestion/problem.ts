@@ -19,6 +19,7 @@
 //   leads at least as well (or i cannot lead). Any consortium with i can then give i's cells and role to j:
 //   if j is not a member, j takes i's place with the same share and no less weight; if j is, the two merge,
 //   which saves a member's cost and only grows j's share. Neither breaks a constraint or lowers the objective.
+//   dominance.ts finds such pairs from points, before any weight is worked out.
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
 import type { Tier } from '../../organisations/tiers.ts';
 import { type Contenders, dropOutpointed, makeRoster, settleProfile } from './dominance.ts';
@@ -333,77 +334,26 @@ export function scan(
   };
 }
 
-const leadValue = (member: Member) => member.leadBonus ?? Number.NEGATIVE_INFINITY;
-
-/** Drops dominated organisations (see the header). */
-export function prune(found: Scan): Problem {
-  const { cells, options } = found;
-  const cellCount = cells.length;
-  const candidates = found.members;
-  const total = (member: Member) => member.weights.reduce((sum, weight) => sum + weight, 0);
-  // Strongest first, so that a dominating organisation is always kept before those it dominates.
-  const order = candidates
-    .map((member) => ({ member, size: member.cells.length, total: total(member), lead: leadValue(member) }))
-    .sort((a, b) => b.size - a.size || b.total - a.total || b.lead - a.lead || a.member.index - b.member.index);
-  const kept: Member[] = [];
-  // The kept members' cells as bit sets, for a quick subset test, and their weights by cell, -1 where they
-  // cannot deliver, for the full one: flat typed arrays, as every member is tried against hundreds of them.
-  const words = Math.ceil(cellCount / 32);
-  const cellSets = new Uint32Array(candidates.length * words);
-  const rows = new Int32Array(candidates.length * cellCount).fill(-1);
-  const keptLead = new Float64Array(candidates.length);
-  const keptSize = new Int32Array(candidates.length);
-  const keptByCell: number[][] = cells.map(() => []);
-  for (const { member } of order) {
-    const lead = leadValue(member);
-    const size = member.cells.length;
-    const at = kept.length;
-    for (const c of member.cells) setBit(cellSets, c, at * words);
-    // A dominating member covers every cell of this one, so only those covering its least covered cell are tried.
-    let rarest = keptByCell[member.cells[0] as number] as number[];
-    for (const c of member.cells)
-      if ((keptByCell[c] as number[]).length < rarest.length) rarest = keptByCell[c] as number[];
-    // Its heaviest cell first: the weight there rules out most others before the cells are compared.
-    let peak = 0;
-    for (let cell = 1; cell < size; cell++)
-      if ((member.weights[cell] as number) > (member.weights[peak] as number)) peak = cell;
-    const peakCell = member.cells[peak] as number;
-    const peakWeight = member.weights[peak] as number;
-    const dominated = rarest.some((k) => {
-      if ((keptLead[k] as number) < lead || (keptSize[k] as number) < size) return false;
-      if ((rows[k * cellCount + peakCell] as number) < peakWeight) return false;
-      for (let word = 0; word < words; word++)
-        if (((cellSets[at * words + word] as number) & ~(cellSets[k * words + word] as number)) !== 0) return false;
-      for (let cell = 0; cell < size; cell++)
-        if ((rows[k * cellCount + (member.cells[cell] as number)] as number) < (member.weights[cell] as number))
-          return false;
-      return true;
-    });
-    if (dominated) {
-      cellSets.fill(0, at * words, (at + 1) * words);
-      continue;
-    }
-    member.cells.forEach((c, cell) => {
-      rows[at * cellCount + c] = member.weights[cell] as number;
-    });
-    keptLead[at] = lead;
-    keptSize[at] = size;
-    for (const c of member.cells) keptByCell[c]?.push(at);
-    kept.push(member);
-  }
+/**
+ * The scan's organisations as a problem: who can deliver each cell, and the costs that keep coverage first.
+ * Dominance was settled on points in the scan; a second round on the rounded weights found a handful more in
+ * thousands at twice the cost of the search it saved, so there is none.
+ */
+export function problemOf(found: Scan): Problem {
+  const { cells, options, members } = found;
   const capable: number[][] = cells.map(() => []);
-  kept.forEach((member, k) => {
+  members.forEach((member, k) => {
     for (const c of member.cells) capable[c]?.push(k);
   });
   const { weights, maxMembers } = options;
   const memberCost = Math.round(weights.member * POINT);
-  const bestByCell = new Int32Array(cellCount);
-  for (const member of kept)
+  const bestByCell = new Int32Array(cells.length);
+  for (const member of members)
     member.cells.forEach((c, at) => {
       bestByCell[c] = Math.max(bestByCell[c] as number, member.weights[at] as number);
     });
   const bestWeights = bestByCell.reduce((sum, weight) => sum + weight, 0);
-  const bestLead = Math.max(0, ...kept.map((member) => member.leadBonus ?? 0));
+  const bestLead = Math.max(0, ...members.map((member) => member.leadBonus ?? 0));
   // Larger than anything weights, lead and member costs can add up to, so coverage comes first, then a lead.
   const noLeadCost = bestWeights + bestLead + maxMembers * memberCost + 1;
   return {
@@ -412,12 +362,12 @@ export function prune(found: Scan): Problem {
     totalValue: found.totalValue,
     minShareValue: found.minShareValue,
     uncoverable: found.uncoverable,
-    members: kept,
+    members,
     capable,
     memberCost,
     uncoveredCost: 2 * noLeadCost,
     noLeadCost,
-    pruned: { ...found.pruned, dominated: found.pruned.dominated + candidates.length - kept.length },
+    pruned: found.pruned,
   };
 }
 
@@ -427,5 +377,5 @@ export function buildProblem(
   options: Options,
   exclude?: ReadonlySet<string>,
 ): Problem {
-  return prune(scan(opportunity, pool, options, exclude));
+  return problemOf(scan(opportunity, pool, options, exclude));
 }

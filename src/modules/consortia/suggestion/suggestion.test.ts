@@ -7,7 +7,7 @@ import { searchHeuristic } from './heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
 import { indexCandidates } from './pool.ts';
-import { buildProblem, canReach, type Member, POINT, prune, scan } from './problem.ts';
+import { buildProblem, canReach, type Member, POINT, problemOf, scan } from './problem.ts';
 import { alternatives, suggestConsortium } from './suggest.ts';
 
 /** A seeded generator, so a failing case can be replayed. */
@@ -114,7 +114,7 @@ function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Option
     return [{ index, candidate, cells: Int32Array.from(cells), weights: Int32Array.from(cellWeights), leadBonus }];
   });
   const problem = {
-    ...prune(found),
+    ...problemOf(found),
     members,
     capable: found.cells.map((_, c) => members.flatMap((member, k) => (member.cells.includes(c) ? [k] : []))),
   };
