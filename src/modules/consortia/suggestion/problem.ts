@@ -159,11 +159,19 @@ export function scan(
   const lotValueFor = (l: number, districts: number) => lookUp(lotValue, l, districts);
   const lotCellsFor = (l: number, districts: number) => lookUp(lotCellCount, l, districts);
   // The lots each combination of services can deliver: every service of the lot.
-  const lotsOf = pool.serviceSets.map((services) =>
-    lots.flatMap((lot, l) =>
-      lot.known && lot.mask.every((need, word) => ((services[word] ?? 0) & need) === need) ? [l] : [],
-    ),
-  );
+  // Plain loops: thousands of combinations at 200,000 organisations, and most deliver no lot at all.
+  const noLots: readonly number[] = [];
+  const lotsOf = pool.serviceSets.map((services) => {
+    let covered: number[] | undefined;
+    for (let l = 0; l < lots.length; l++) {
+      const { mask, known } = lots[l] as (typeof lots)[number];
+      let fits = known;
+      for (let word = 0; fits && word < mask.length; word++)
+        fits = ((services[word] ?? 0) & (mask[word] as number)) === mask[word];
+      if (fits) (covered ??= []).push(l);
+    }
+    return covered ?? noLots;
+  });
   const lotsDistricts = lotsOf.map((covered) => covered.reduce((mask, l) => mask | (lotDistricts[l] as number), 0));
 
   // First pass, by profile: what the cells its organisations can deliver are worth together, and how many.
