@@ -168,7 +168,9 @@ export function scan(
       let fits = known;
       for (let word = 0; fits && word < mask.length; word++)
         fits = ((services[word] ?? 0) & (mask[word] as number)) === mask[word];
-      if (fits) (covered ??= []).push(l);
+      if (!fits) continue;
+      covered ??= [];
+      covered.push(l);
     }
     return covered ?? noLots;
   });
