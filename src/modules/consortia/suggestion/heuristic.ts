@@ -24,11 +24,7 @@ export const QUICK_STARTS = 4;
 export const THOROUGH_STARTS = 16;
 
 type Scored = { set: number[]; assignment: Assignment; total: number };
-export type Found = { assignment: Assignment; evaluation: Evaluation };
-
-export function solveHeuristic(problem: Problem): Assignment {
-  return searchHeuristic(problem).assignment;
-}
+type Found = { assignment: Assignment; evaluation: Evaluation };
 
 /** The best consortium found from the greedy set and from each of `starts` strong first members. */
 export function searchHeuristic(problem: Problem, { starts = QUICK_STARTS } = {}): Found {
