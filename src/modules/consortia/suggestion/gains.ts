@@ -1,12 +1,13 @@
 // Marginal values for the heuristic's search (heuristic.ts): what adding an organisation to a set of members would
-// add, ignoring shares, for the greedy start and for the moves of the local search.
+// add, ignoring shares, for the greedy start and for the moves of the local search. Both are worked out faster
+// than one pass over every member for each set, and the tests check them against that plain definition.
 import type { Problem } from './problem.ts';
 
 export type GainsContext = { problem: Problem; matrix: Int32Array; flat: Flat };
 type Gain = { k: number; gain: number };
 
 /** What each cell is worth now: the best weight among the set, or minus the cost of leaving it uncovered. */
-function cellValues({ problem, matrix }: GainsContext, set: readonly number[]): Float64Array {
+export function cellValues({ problem, matrix }: GainsContext, set: readonly number[]): Float64Array {
   const cellCount = problem.cells.length;
   const values = new Float64Array(cellCount).fill(-problem.uncoveredCost);
   for (const k of set)
@@ -39,37 +40,6 @@ export function flatten(problem: Problem): Flat {
   });
   const lead = Float64Array.from(problem.members, (member) => member.leadBonus ?? Number.NaN);
   return { start, cells, weights, lead };
-}
-
-/** The `count` members with the most marginal value over the set, ignoring shares; best first. */
-export function gains(context: GainsContext, set: readonly number[], count: number): { k: number; gain: number }[] {
-  const { problem, flat } = context;
-  const values = cellValues(context, set);
-  const lead = leadOf(problem, set);
-  const inSet = new Uint8Array(problem.members.length);
-  for (const k of set) inSet[k] = 1;
-  // Only the best few are wanted, so they are kept in order as found rather than sorting them all.
-  const best: { k: number; gain: number }[] = [];
-  const { start, cells, weights } = flat;
-  for (let k = 0; k < problem.members.length; k++) {
-    if (inSet[k]) continue;
-    const bonus = flat.lead[k] as number;
-    let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
-    for (let at = start[k] as number; at < (start[k + 1] as number); at++) {
-      const weight = weights[at] as number;
-      const value = values[cells[at] as number] as number;
-      if (weight > value) gain += weight - value;
-    }
-    // Ties go to the lower k, which comes first here, so a later one must be strictly better to pass it.
-    if (best.length === count && gain <= (best[count - 1] as { gain: number }).gain) continue;
-    let at = best.length < count ? best.length : count - 1;
-    while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) {
-      best[at] = best[at - 1] as { k: number; gain: number };
-      at--;
-    }
-    best[at] = { k, gain };
-  }
-  return best;
 }
 
 /** Keeps the best `count` gains offered, in order: larger first, the lower index first on a tie. */
@@ -186,4 +156,103 @@ function ownGain(
     if (weight > value) sum += weight - value;
   }
   return sum;
+}
+
+/** Each member's gain over the set, as gains works it out, for members not in the set; what the set holds. */
+function gainOver(context: GainsContext, values: Float64Array, lead: number, k: number): number {
+  const { problem, flat } = context;
+  const bonus = flat.lead[k] as number;
+  let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
+  for (let at = flat.start[k] as number; at < (flat.start[k + 1] as number); at++) {
+    const weight = flat.weights[at] as number;
+    const value = values[flat.cells[at] as number] as number;
+    if (weight > value) gain += weight - value;
+  }
+  return gain;
+}
+
+/** Every member's gain over an empty set: a bound on its gain over any set (see greedy). */
+export function gainsAlone(context: GainsContext): Float64Array {
+  const values = cellValues(context, []);
+  const lead = leadOf(context.problem, []);
+  return Float64Array.from(context.problem.members, (_, k) => gainOver(context, values, lead, k));
+}
+
+/**
+ * From the members given, adds the one with the most gain (first in gains' order) while one gains anything and
+ * there is room. A member's gain only falls as the set grows, since each cell's best weight and the lead only
+ * rise, so the gains alone bound every later one: each step works out afresh only the members at the top of
+ * their bounds until one beats every other's bound (lazy greedy), rather than every member's gain.
+ */
+export function greedy(context: GainsContext, first: readonly number[], alone: Float64Array): number[] {
+  const { problem, flat } = context;
+  const set = [...first];
+  const values = cellValues(context, set);
+  let lead = leadOf(problem, set);
+  const bound = Float64Array.from(alone);
+  const ahead = (a: number, b: number) =>
+    (bound[a] as number) > (bound[b] as number) || (bound[a] === bound[b] && a < b);
+  const heap = new MaxHeap(ahead);
+  for (let k = 0; k < problem.members.length; k++) if (!set.includes(k)) heap.push(k);
+  while (set.length < problem.options.maxMembers) {
+    let chosen = -1;
+    for (let k = heap.pop(); k !== undefined; k = heap.pop()) {
+      bound[k] = gainOver(context, values, lead, k);
+      const next = heap.peek();
+      if (next === undefined || ahead(k, next)) {
+        chosen = k;
+        break;
+      }
+      heap.push(k);
+    }
+    if (chosen < 0 || (bound[chosen] as number) <= 0) break;
+    set.push(chosen);
+    for (let at = flat.start[chosen] as number; at < (flat.start[chosen + 1] as number); at++) {
+      const c = flat.cells[at] as number;
+      values[c] = Math.max(values[c] as number, flat.weights[at] as number);
+    }
+    lead = Math.max(lead, problem.members[chosen]?.leadBonus ?? lead);
+  }
+  return set;
+}
+
+/** A binary heap of member indices, the one `ahead` of all others on top. */
+class MaxHeap {
+  readonly #items: number[] = [];
+  readonly #ahead: (a: number, b: number) => boolean;
+  constructor(ahead: (a: number, b: number) => boolean) {
+    this.#ahead = ahead;
+  }
+  peek(): number | undefined {
+    return this.#items[0];
+  }
+  push(item: number): void {
+    const items = this.#items;
+    let at = items.push(item) - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.#ahead(item, items[parent] as number)) break;
+      items[at] = items[parent] as number;
+      at = parent;
+    }
+    items[at] = item;
+  }
+  pop(): number | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length === 0 || last === undefined) return top;
+    let at = 0;
+    for (;;) {
+      const left = 2 * at + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && this.#ahead(items[right] as number, items[left] as number) ? right : left;
+      if (!this.#ahead(items[child] as number, last)) break;
+      items[at] = items[child] as number;
+      at = child;
+    }
+    items[at] = last;
+    return top;
+  }
 }

@@ -7,7 +7,7 @@
 // member's place, which keeps each pass near linear in the size of the pruned pool. The whole search runs again
 // from each of a few strong organisations as the first member, and the best consortium found wins.
 
-import { flatten, type GainsContext, gains, neighbourGains } from './gains.ts';
+import { flatten, type GainsContext, gainsAlone, greedy, neighbourGains } from './gains.ts';
 import type { Assignment } from './model.ts';
 import { type Evaluation, evaluate, weightMatrix } from './objective.ts';
 import type { Problem } from './problem.ts';
@@ -42,9 +42,11 @@ export function searchHeuristic(problem: Problem, { starts = QUICK_STARTS } = {}
     ownerWeight: new Float64Array(problem.cells.length),
     loss: new Float64Array(problem.cells.length),
   };
-  let best = localSearch(context, []);
-  for (const { k } of starts > 0 ? gains(context, [], starts) : []) {
-    const found = localSearch(context, [k]);
+  const alone = gainsAlone(context);
+  let best = localSearch(context, [], alone);
+  const strongest = Int32Array.from(alone.keys()).sort((a, b) => (alone[b] as number) - (alone[a] as number) || a - b);
+  for (const k of strongest.subarray(0, starts)) {
+    const found = localSearch(context, [k], alone);
     if (found.total > best.total) best = found;
   }
   return { assignment: best.assignment, evaluation: evaluate(problem, matrix, best.assignment) };
@@ -58,8 +60,8 @@ function coverableCells(problem: Problem): Uint8Array {
 }
 
 /** Greedy from the members given, then the best move (drop, add or swap a member) while one helps. */
-function localSearch(context: Context, first: number[]): Scored {
-  let current = score(context, greedy(context, first));
+function localSearch(context: Context, first: number[], alone: Float64Array): Scored {
+  let current = score(context, greedy(context, first, alone));
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const next = bestNeighbour(context, current);
     if (next.total <= current.total) break;
@@ -80,16 +82,6 @@ type Context = GainsContext & {
   ownerWeight: Float64Array;
   loss: Float64Array;
 };
-
-function greedy(context: Context, start: number[]): number[] {
-  const set = [...start];
-  while (set.length < context.problem.options.maxMembers) {
-    const [best] = gains(context, set, 1);
-    if (!best || best.gain <= 0) break;
-    set.push(best.k);
-  }
-  return set;
-}
 
 function bestNeighbour(context: Context, current: Scored): Scored {
   const { problem } = context;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { programmeObjective, reduceByBound } from './bound.ts';
 import { solveExact } from './exact.ts';
-import { flatten, gains, neighbourGains } from './gains.ts';
+import { cellValues, flatten, type GainsContext, gainsAlone, greedy, leadOf, neighbourGains } from './gains.ts';
 import { searchHeuristic } from './heuristic.ts';
 import { type Candidate, DEFAULT_OPTIONS, type Opportunity, type Options } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
@@ -144,6 +144,37 @@ function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Option
   return best;
 }
 
+/** The gains by their definition, one set at a time: the `count` members adding most to the set, best first. */
+function gains(context: GainsContext, set: readonly number[], count: number): { k: number; gain: number }[] {
+  const { problem, flat } = context;
+  const values = cellValues(context, set);
+  const lead = leadOf(problem, set);
+  const inSet = new Uint8Array(problem.members.length);
+  for (const k of set) inSet[k] = 1;
+  // Only the best few are wanted, so they are kept in order as found rather than sorting them all.
+  const best: { k: number; gain: number }[] = [];
+  const { start, cells, weights } = flat;
+  for (let k = 0; k < problem.members.length; k++) {
+    if (inSet[k]) continue;
+    const bonus = flat.lead[k] as number;
+    let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
+    for (let at = start[k] as number; at < (start[k + 1] as number); at++) {
+      const weight = weights[at] as number;
+      const value = values[cells[at] as number] as number;
+      if (weight > value) gain += weight - value;
+    }
+    // Ties go to the lower k, which comes first here, so a later one must be strictly better to pass it.
+    if (best.length === count && gain <= (best[count - 1] as { gain: number }).gain) continue;
+    let at = best.length < count ? best.length : count - 1;
+    while (at > 0 && (best[at - 1] as { gain: number }).gain < gain) {
+      best[at] = best[at - 1] as { k: number; gain: number };
+      at--;
+    }
+    best[at] = { k, gain };
+  }
+  return best;
+}
+
 describe('consortium suggestion', () => {
   test('the exact solve matches brute force over the unpruned pool on small cases, and the heuristic comes close', async (t) => {
     const ratios: number[] = [];
@@ -197,6 +228,24 @@ describe('consortium suggestion', () => {
       }
     }
     assert.ok(compared > 100);
+  });
+
+  test('the lazy greedy adds the members the plain greedy would', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const { opportunity, pool, options } = smallCase(seed, 8 + (seed % 5));
+      const problem = buildProblem(opportunity, indexCandidates(pool), options);
+      const context = { problem, matrix: weightMatrix(problem), flat: flatten(problem) };
+      const alone = gainsAlone(context);
+      for (const first of [[], [seed % problem.members.length]]) {
+        const plain = [...first];
+        while (plain.length < options.maxMembers) {
+          const [best] = gains(context, plain, 1);
+          if (!best || best.gain <= 0) break;
+          plain.push(best.k);
+        }
+        assert.deepEqual(greedy(context, first, alone), plain, `seed ${seed}, from ${first}`);
+      }
+    }
   });
 
   test('the bound is never below the optimum, and keeps whoever a better consortium needs', async () => {
