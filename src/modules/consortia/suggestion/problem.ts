@@ -299,10 +299,7 @@ export function scan(
   runStart.push(index.length);
   // Profiles with more cells first, and among those the strongest first, so that those likely to dominate are
   // kept before those they dominate; within a profile, strongest first (settleProfile's order).
-  const runs = Int32Array.from(runCells, (_, run) => run).sort(
-    (a, b) =>
-      (runCells[b] as number) - (runCells[a] as number) || (runBest[b] as number) - (runBest[a] as number) || a - b,
-  );
+  const runs = runsInOrder(runCells, runBest);
   const order = new Int32Array(index.length);
   let placed = 0;
   for (const run of runs)
@@ -342,6 +339,36 @@ export function scan(
     members,
     pruned: { noCells, belowShare, dominated: settledAway + dropped },
   };
+}
+
+/**
+ * Runs by cells, most first, then by best points, then in the order found: by cell count into buckets first,
+ * since tens of thousands of runs at 200,000 organisations sort several times faster that way than with one
+ * comparison over all of them.
+ */
+function runsInOrder(runCells: readonly number[], runBest: readonly number[]): Int32Array {
+  const most = runCells.reduce((max, cells) => Math.max(max, cells), 0);
+  // next[cells]: where the next run with that many cells goes; buckets laid out from the most cells down.
+  const next = new Int32Array(most + 1);
+  for (const cells of runCells) next[cells] = (next[cells] as number) + 1;
+  let placed = 0;
+  for (let cells = most; cells >= 0; cells--) {
+    const count = next[cells] as number;
+    next[cells] = placed;
+    placed += count;
+  }
+  const bucketStart = Int32Array.from(next);
+  const runs = new Int32Array(runCells.length);
+  runCells.forEach((cells, run) => {
+    runs[next[cells] as number] = run;
+    next[cells] = (next[cells] as number) + 1;
+  });
+  for (let cells = most; cells >= 0; cells--)
+    if ((next[cells] as number) - (bucketStart[cells] as number) > 1)
+      runs
+        .subarray(bucketStart[cells], next[cells])
+        .sort((a, b) => (runBest[b] as number) - (runBest[a] as number) || a - b);
+  return runs;
 }
 
 /**
