@@ -92,10 +92,6 @@ export function neighbourGains(context: GainsContext, set: readonly number[], co
   });
   const inSet = new Uint8Array(memberCount);
   for (const k of set) inSet[k] = 1;
-  const leadGain = (k: number, over: number) => {
-    const bonus = flat.lead[k] as number;
-    return Number.isNaN(bonus) ? 0 : Math.max(0, bonus - over);
-  };
   // gain[k] over the whole set, cells only; extra[k·size + i] what it gains more without the i-th member.
   const gain = new Float64Array(memberCount);
   const extra = new Float64Array(memberCount * size);
@@ -120,7 +116,7 @@ export function neighbourGains(context: GainsContext, set: readonly number[], co
       const cells = inSet[k]
         ? ownGain(flat, set, without, top, second, holder)
         : (gain[k] as number) + (without < 0 ? 0 : (extra[k * size + without] as number));
-      list.offer(k, cells + leadGain(k, over) - problem.memberCost);
+      list.offer(k, cells + leadGain(flat, k, over) - problem.memberCost);
     }
     return list.best;
   };
@@ -158,11 +154,16 @@ function ownGain(
   return sum;
 }
 
-/** Each member's gain over the set, as gains works it out, for members not in the set; what the set holds. */
+/** What member k would add to the lead: its bonus over the set's lead, when it can lead. */
+const leadGain = (flat: Flat, k: number, lead: number) => {
+  const bonus = flat.lead[k] as number;
+  return Number.isNaN(bonus) ? 0 : Math.max(0, bonus - lead);
+};
+
+/** Member k's gain over a set whose cells are worth `values` and whose lead is `lead`, less its member cost. */
 function gainOver(context: GainsContext, values: Float64Array, lead: number, k: number): number {
   const { problem, flat } = context;
-  const bonus = flat.lead[k] as number;
-  let gain = Math.max(0, (Number.isNaN(bonus) ? lead : bonus) - lead) - problem.memberCost;
+  let gain = leadGain(flat, k, lead) - problem.memberCost;
   for (let at = flat.start[k] as number; at < (flat.start[k + 1] as number); at++) {
     const weight = flat.weights[at] as number;
     const value = values[flat.cells[at] as number] as number;
