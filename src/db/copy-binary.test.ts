@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openTestDatabase } from '../../test/support/test-app.ts';
-import { BinaryCopyWriter, isoToMicros } from './copy-binary.ts';
+import { BinaryCopyReader, BinaryCopyWriter, isoToMicros } from './copy-binary.ts';
 
 // The binary COPY writer against the real server: every type it writes is read back as written. PGlite has no
 // COPY from a client stream, so that part runs on PostgreSQL only (TEST_DATABASE_URL).
@@ -56,4 +56,36 @@ test('rows of every type come back from the database as they were written', asyn
     },
     { t: null, j: null, jb: null, i: null, b: null, at: null, tags: [] },
   ]);
+});
+
+test('rows read back from binary COPY are whole however the stream is cut', async (t) => {
+  if (database.kind !== 'postgres') return t.skip('COPY to a client stream needs PostgreSQL');
+  const data = await database.transaction(async (tx) => {
+    const chunks: Buffer[] = [];
+    const copy = tx.copyTo?.(
+      `COPY (SELECT n, CASE WHEN n % 3 = 0 THEN NULL ELSE repeat('ü', n) END FROM generate_series(1, 40) AS n)
+         TO STDOUT (FORMAT binary)`,
+    );
+    for await (const chunk of copy ?? []) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  });
+  const expected = Array.from({ length: 40 }, (_, at) => [at + 1, (at + 1) % 3 === 0 ? null : 'ü'.repeat(at + 1)]);
+  for (const size of [1, 2, 7, 64, data.length]) {
+    const reader = new BinaryCopyReader(2);
+    const rows: unknown[] = [];
+    for (let at = 0; at < data.length; at += size) {
+      reader.push(data.subarray(at, at + size), (bytes, fields) => {
+        const [numberAt = 0, , textAt = 0, textLength = 0] = fields;
+        rows.push([
+          bytes.readInt32BE(numberAt),
+          textLength < 0 ? null : bytes.toString('utf8', textAt, textAt + textLength),
+        ]);
+      });
+    }
+    reader.end();
+    assert.deepEqual(rows, expected, `chunks of ${size} bytes`);
+  }
+  const cut = new BinaryCopyReader(2);
+  cut.push(data.subarray(0, data.length - 5), () => {});
+  assert.throws(() => cut.end(), /ended part way through/);
 });

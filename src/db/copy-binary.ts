@@ -122,3 +122,81 @@ export function isoToMicros(text: string): bigint | undefined {
   if (Number.isNaN(seconds)) return undefined;
   return BigInt(seconds) * 1000n + BigInt(digits.padEnd(6, '0'));
 }
+
+/**
+ * Reads the rows of `COPY … TO STDOUT (FORMAT binary)` as they stream in, in chunks that may end part way through
+ * a row. Each whole row goes to `row` as the bytes it is in and where each field is (`fields[2i]` its offset,
+ * `fields[2i + 1]` its length, -1 for null), with nothing copied or decoded: the caller reads only what it needs.
+ */
+export class BinaryCopyReader {
+  readonly #fields: Int32Array;
+  #rest: Buffer | null = null;
+  // Where a row cut by the end of a chunk is put back together with the next chunk: reused, because the rows
+  // handed out are read at once, and a new buffer per chunk costs more than the copy.
+  #joined = Buffer.allocUnsafe(0);
+  #headerRead = false;
+  #ended = false;
+  readonly columns: number;
+
+  constructor(columns: number) {
+    this.columns = columns;
+    this.#fields = new Int32Array(columns * 2);
+  }
+
+  /** `row` must read what it needs from `data` before it returns: the bytes may be overwritten afterwards. */
+  push(chunk: Buffer, row: (data: Buffer, fields: Int32Array) => void): void {
+    const data = this.#rest ? this.#join(this.#rest, chunk) : chunk;
+    let at = this.#headerRead ? 0 : this.#header(data);
+    if (at < 0) {
+      this.#rest = data;
+      return;
+    }
+    const fields = this.#fields;
+    while (!this.#ended && at + 2 <= data.length) {
+      const count = data.readInt16BE(at);
+      if (count === -1) {
+        this.#ended = true;
+        at += 2;
+        break;
+      }
+      if (count !== this.columns) throw new Error(`Binary COPY row has ${count} fields, not ${this.columns}`);
+      let next = at + 2;
+      let field = 0;
+      for (; field < count && next + 4 <= data.length; field++) {
+        const length = data.readInt32BE(next);
+        fields[2 * field] = next + 4;
+        fields[2 * field + 1] = length;
+        next += 4 + Math.max(length, 0);
+      }
+      if (field < count || next > data.length) break; // the rest of the row is in the next chunk
+      row(data, fields);
+      at = next;
+    }
+    // Kept as a copy: a view would be overwritten when the next chunk is joined.
+    this.#rest = at < data.length ? Buffer.from(data.subarray(at)) : null;
+  }
+
+  #join(rest: Buffer, chunk: Buffer): Buffer {
+    const length = rest.length + chunk.length;
+    if (this.#joined.length < length) this.#joined = Buffer.allocUnsafe(Math.max(length, 2 * this.#joined.length));
+    rest.copy(this.#joined, 0);
+    chunk.copy(this.#joined, rest.length);
+    return this.#joined.subarray(0, length);
+  }
+
+  /** Throws when the data stopped before its trailer, part way through. */
+  end(): void {
+    if (!this.#ended || this.#rest) throw new Error('Binary COPY data ended part way through');
+  }
+
+  /** Where the rows start, or -1 when the header is not all here yet. */
+  #header(data: Buffer): number {
+    const fixed = SIGNATURE.length + 8;
+    if (data.length < fixed) return -1;
+    if (!data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('Not binary COPY data');
+    const start = fixed + data.readUInt32BE(SIGNATURE.length + 4);
+    if (data.length < start) return -1;
+    this.#headerRead = true;
+    return start;
+  }
+}

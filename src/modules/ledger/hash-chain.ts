@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 // The social value ledger's hash chain, with no database: what an entry's hash covers and how it is computed.
 // Verification and appending both call these, so the two can never disagree about the bytes.
@@ -96,7 +96,8 @@ export function isoFromPostgres(text: string): string {
   return match ? `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(3, '0')}Z` : text;
 }
 
-export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+/** One call, with no Hash object to make: most of the cost of hashing a short text is the call itself. */
+export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex');
 
 export const entryHash = (entry: EntryContent): string => sha256Hex(hashedText(entry));
 
@@ -111,7 +112,8 @@ export type ChainBreak = {
 };
 
 /** A stored entry as verification reads it: where it is, what it links to, its stored hash and its hashed text. */
-export type LinkedEntry = { seq: number; id: string; previousHash: string; hash: string; text: string };
+/** `text` is the hashed text, or its UTF-8 bytes. */
+export type LinkedEntry = { seq: number; id: string; previousHash: string; hash: string; text: string | Buffer };
 
 /**
  * Checks one stored entry against the one before it in the chain (`expectedSeq` and `previousHash`). The first

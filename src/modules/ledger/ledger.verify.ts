@@ -1,13 +1,6 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
-import {
-  type ChainBreak,
-  checkLink,
-  GENESIS_HASH,
-  hashedText,
-  hashedTextFromStored,
-  isoFromPostgres,
-  type LinkedEntry,
-} from './hash-chain.ts';
+import { type ChainBreak, checkLink, GENESIS_HASH, hashedTextFromStored, isoFromPostgres } from './hash-chain.ts';
+import { COPIED_COLUMNS, type CopiedEntry, CopiedLedger } from './ledger.copied.ts';
 
 export type LedgerProblem =
   | ChainBreak
@@ -92,11 +85,11 @@ const malformed = (entry: { seq: number; id: string }): LedgerProblem => ({
   seq: entry.seq,
   id: entry.id,
   problem: 'changed',
-  message: `Entry ${entry.seq} (${entry.id}) was changed: it holds characters the service never writes.`,
+  message: `Entry ${entry.seq} (${entry.id}) was changed: it holds a value the service never writes.`,
 });
 
 type ChainResult = { entries: number; lastHash: string } | { entries: number; problem: LedgerProblem };
-type Batch = (LinkedEntry | { seq: number; id: string; malformed: true })[];
+type Batch = CopiedEntry[];
 
 async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
   let expectedSeq = 1;
@@ -131,9 +124,8 @@ async function* aggregatedBatches(tx: SqlRunner, batchSize: number): AsyncGenera
 }
 
 /**
- * On PostgreSQL: each batch as COPY … TO STDOUT, the cheapest way out of the server, read as it streams so the
- * server writes the rest while this hashes what has arrived. Rows end with a newline and columns with a tab;
- * both are escaped inside values, so they only ever separate.
+ * On PostgreSQL: each batch as binary COPY, read as it streams so the server writes the rest while this hashes
+ * what has arrived. Each entry's hashed text is written from the row's bytes (ledger.copied.ts).
  */
 async function* copiedBatches(
   copy: (statement: string) => AsyncIterable<Buffer>,
@@ -142,26 +134,23 @@ async function* copiedBatches(
   let afterSeq = 0;
   for (;;) {
     const stream = copy(
-      `COPY (SELECT seq, id, contract_id, kind, subject_id, corrects_id, actor_user_id,
-               recorded_at, body, previous_hash, hash
-             FROM social_value_ledger WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${batchSize}) TO STDOUT`,
+      `COPY (SELECT ${COPIED_COLUMNS} FROM social_value_ledger WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${batchSize})
+         TO STDOUT (FORMAT binary)`,
     );
-    let rest: Buffer = Buffer.alloc(0);
+    const ledger = new CopiedLedger();
     let rows = 0;
     // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
     const chunks = stream[Symbol.asyncIterator]();
     let finished = false;
     try {
       for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        const data = rest.length ? Buffer.concat([rest, next.value]) : next.value;
-        const end = data.lastIndexOf(0x0a);
-        rest = data.subarray(end + 1);
-        if (end < 0) continue;
-        const entries = data.toString('utf8', 0, end).split('\n').map(copiedEntry);
+        const entries = ledger.entries(next.value);
+        if (entries.length === 0) continue;
         rows += entries.length;
         afterSeq = entries[entries.length - 1]?.seq ?? afterSeq;
         yield entries;
       }
+      ledger.end();
       finished = true;
     } finally {
       // Stopped early at a break: read the rest, so the connection is ready for the transaction to end.
@@ -172,49 +161,6 @@ async function* copiedBatches(
     }
     if (rows < batchSize) return;
   }
-}
-
-const COPY_ESCAPES: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
-const copyValue = (field: string | undefined) => {
-  if (field === undefined || field === '\\N') return null;
-  return field.includes('\\') ? field.replace(/\\(.)/gs, (_, char: string) => COPY_ESCAPES[char] ?? char) : field;
-};
-
-function copiedEntry(line: string): Batch[number] {
-  const fields = line.split('\t');
-  const [
-    seq = '0',
-    id = '',
-    contractId = '',
-    kind,
-    subject,
-    corrects,
-    actor,
-    recordedAt = '',
-    body,
-    previousHash,
-    hash,
-  ] = fields;
-  if (fields.length !== 11) return { seq: Number(seq), id, malformed: true };
-  const content = {
-    seq: Number(seq),
-    id,
-    contractId,
-    kind: copyValue(kind) ?? '',
-    subjectId: copyValue(subject),
-    correctsId: copyValue(corrects),
-    actorUserId: copyValue(actor),
-    recordedAt: isoFromPostgres(recordedAt),
-    body: copyValue(body) ?? '',
-    previousHash: copyValue(previousHash) ?? '',
-  };
-  return {
-    seq: content.seq,
-    id,
-    previousHash: content.previousHash,
-    hash: copyValue(hash) ?? '',
-    text: hashedText(content),
-  };
 }
 
 async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {

@@ -1,0 +1,265 @@
+import { BinaryCopyReader } from '../../db/copy-binary.ts';
+import type { LinkedEntry } from './hash-chain.ts';
+
+// On PostgreSQL verification reads the chain with binary COPY, the cheapest way out of the server, and writes each
+// entry's hashed text (hashedText in hash-chain.ts) straight from the row's bytes into a buffer that is hashed as
+// it is: no string per column and none per text. The bytes are the UTF-8 of the text hashedText makes, which
+// hash-chain.test.ts and ledger.verify.test.ts check against it. This relies on the server's texts being valid
+// UTF-8, which a UTF8 database guarantees; verification uses the text path on any other encoding.
+
+/** The columns, in the order the rows below are read. */
+export const COPIED_COLUMNS =
+  'seq, id, contract_id, kind, subject_id, corrects_id, actor_user_id, recorded_at, body, previous_hash, hash';
+const SEQ = 0;
+const ID = 1;
+const CONTRACT = 2;
+const KIND = 3;
+const SUBJECT = 4;
+const CORRECTS = 5;
+const ACTOR = 6;
+const RECORDED_AT = 7;
+const BODY = 8;
+const PREVIOUS_HASH = 9;
+const HASH = 10;
+
+/** A row read back, or one whose columns cannot be what the service wrote (reported as changed). */
+export type CopiedEntry = LinkedEntry | { seq: number; id: string; malformed: true };
+
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** JSON.stringify's two-character escapes of control characters; the others become \u00XX. */
+const SHORT_ESCAPES = new Uint8Array(32);
+for (const [code, letter] of [
+  [8, 'b'],
+  [9, 't'],
+  [10, 'n'],
+  [12, 'f'],
+  [13, 'r'],
+] as const)
+  SHORT_ESCAPES[code] = letter.charCodeAt(0);
+/** 1 for the bytes JSON.stringify escapes: control characters, `"` and `\`. */
+const ESCAPED = new Uint8Array(256);
+ESCAPED.fill(1, 0, 0x20);
+ESCAPED[0x22] = 1;
+ESCAPED[0x5c] = 1;
+// 2000-01-01 (PostgreSQL's epoch) in milliseconds since 1970, and a day in milliseconds.
+const POSTGRES_EPOCH_MS = 946_684_800_000;
+const DAY_MS = 86_400_000;
+const BLOCK = 1024 * 1024;
+
+/** The entries of binary COPY data, chunk by chunk as it streams from the server. */
+export class CopiedLedger {
+  readonly #reader = new BinaryCopyReader(11);
+  #out = Buffer.allocUnsafe(BLOCK);
+  #at = 0;
+  // The date part of the last timestamp written: consecutive entries are nearly always on the same day.
+  #day = Number.NaN;
+  #date = Buffer.alloc(10);
+
+  entries(chunk: Buffer): CopiedEntry[] {
+    const entries: CopiedEntry[] = [];
+    this.#reader.push(chunk, (data, fields) => entries.push(this.#entry(data, fields)));
+    return entries;
+  }
+
+  end(): void {
+    this.#reader.end();
+  }
+
+  #entry(data: Buffer, fields: Int32Array): CopiedEntry {
+    const at = (column: number) => fields[2 * column] as number;
+    const length = (column: number) => fields[2 * column + 1] as number;
+    const seq = length(SEQ) === 8 ? int64(data, at(SEQ)) : Number.NaN;
+    if (!wellFormed(fields) || !Number.isSafeInteger(seq)) {
+      const id = length(ID) === 16 ? uuidText(data, at(ID)) : '';
+      return { seq: Number.isSafeInteger(seq) ? seq : 0, id, malformed: true };
+    }
+    // At most six bytes written for each byte read (a control character as \u00XX), and the punctuation.
+    this.#room(6 * (length(KIND) + length(BODY) + length(PREVIOUS_HASH)) + 300);
+    const out = this.#out;
+    const start = this.#at;
+    let to = start;
+    out[to++] = 0x5b; // [
+    to += out.write(String(seq), to, 'latin1');
+    const idAt = to + 2;
+    to = this.#uuid(data, at(ID), to, true);
+    to = this.#uuid(data, at(CONTRACT), to, true);
+    out[to++] = 0x2c;
+    to = jsonString(data, at(KIND), length(KIND), out, to);
+    for (const column of NULLABLE_UUIDS) to = this.#uuid(data, at(column), to, length(column) === 16);
+    out[to++] = 0x2c;
+    const time = this.#time(data, at(RECORDED_AT), to);
+    if (time < 0) return { seq, id: uuidText(data, at(ID)), malformed: true };
+    to = time;
+    out[to++] = 0x2c;
+    to = jsonString(data, at(BODY), length(BODY), out, to);
+    out[to++] = 0x2c;
+    to = jsonString(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), out, to);
+    out[to++] = 0x5d; // ]
+    this.#at = to;
+    const text = out.subarray(start, to);
+    const previousHash = data.toString('latin1', at(PREVIOUS_HASH), at(PREVIOUS_HASH) + length(PREVIOUS_HASH));
+    return new Entry(seq, previousHash, data.toString('latin1', at(HASH), at(HASH) + length(HASH)), text, idAt - start);
+  }
+
+  /** A new block when this one has too little room left; the texts already written keep the old one. */
+  #room(bytes: number) {
+    if (this.#at + bytes <= this.#out.length) return;
+    this.#out = Buffer.allocUnsafe(Math.max(BLOCK, bytes));
+    this.#at = 0;
+  }
+
+  /** `,"…"` for a uuid, or `,null`. */
+  #uuid(data: Buffer, from: number, to: number, present: boolean): number {
+    const out = this.#out;
+    out[to++] = 0x2c;
+    if (!present) return to + out.write('null', to, 'latin1');
+    out[to++] = 0x22;
+    for (let index = 0; index < 16; index++) {
+      if (index === 4 || index === 6 || index === 8 || index === 10) out[to++] = 0x2d; // -
+      const byte = data[from + index] as number;
+      out[to++] = HEX[byte >> 4] as number;
+      out[to++] = HEX[byte & 15] as number;
+    }
+    out[to++] = 0x22;
+    return to;
+  }
+
+  /**
+   * `"2026-04-01T09:30:00.120Z"`, as isoFromPostgres writes a timestamptz: milliseconds always, and the finer
+   * digits PostgreSQL would show (trailing zeros dropped) when there are any. -1 for a time outside the years
+   * 1–9999, which the service never writes and isoFromPostgres would not turn into this form either.
+   */
+  #time(data: Buffer, from: number, to: number): number {
+    // Microseconds since 2000 as an int64: whole milliseconds and the microseconds beyond them. Within about
+    // 280 years of 2000 it fits a double exactly; further out it is divided as a bigint.
+    const high = data.readInt32BE(from);
+    let sinceEpoch: number;
+    let finer: number;
+    if (Math.abs(high) < 2 ** 20) {
+      const micros = high * 2 ** 32 + data.readUInt32BE(from + 4);
+      sinceEpoch = Math.floor(micros / 1000);
+      finer = micros - sinceEpoch * 1000;
+    } else {
+      const micros = data.readBigInt64BE(from);
+      const whole = micros / 1000n - (micros % 1000n < 0n ? 1n : 0n);
+      sinceEpoch = Number(whole);
+      finer = Number(micros - whole * 1000n);
+    }
+    const ms = sinceEpoch + POSTGRES_EPOCH_MS;
+    const day = Math.floor(ms / DAY_MS);
+    if (day !== this.#day) {
+      const date = new Date(day * DAY_MS);
+      const year = date.getUTCFullYear();
+      if (!(year >= 1 && year <= 9999)) return -1;
+      this.#date.write(date.toISOString().slice(0, 10), 0, 'latin1');
+      this.#day = day;
+    }
+    const out = this.#out;
+    out[to++] = 0x22;
+    to += this.#date.copy(out, to);
+    let rest = ms - day * DAY_MS;
+    const hours = Math.floor(rest / 3_600_000);
+    rest -= hours * 3_600_000;
+    const minutes = Math.floor(rest / 60_000);
+    rest -= minutes * 60_000;
+    const seconds = Math.floor(rest / 1000);
+    out[to++] = 0x54; // T
+    to = twoDigits(out, to, hours);
+    out[to++] = 0x3a;
+    to = twoDigits(out, to, minutes);
+    out[to++] = 0x3a;
+    to = twoDigits(out, to, seconds);
+    out[to++] = 0x2e; // .
+    let fraction = (rest - seconds * 1000) * 1000 + finer;
+    let digits = 6;
+    if (finer === 0) {
+      fraction /= 1000;
+      digits = 3;
+    } else {
+      while (fraction % 10 === 0) {
+        fraction /= 10;
+        digits--;
+      }
+    }
+    for (let place = digits - 1; place >= 0; place--) {
+      out[to + place] = 0x30 + (fraction % 10);
+      fraction = Math.floor(fraction / 10);
+    }
+    to += digits;
+    out[to++] = 0x5a; // Z
+    out[to++] = 0x22;
+    return to;
+  }
+}
+
+/** An entry whose id, needed only to name a break, is read from its text when asked for. */
+class Entry implements LinkedEntry {
+  readonly seq: number;
+  readonly previousHash: string;
+  readonly hash: string;
+  readonly text: Buffer;
+  readonly idAt: number;
+  constructor(seq: number, previousHash: string, hash: string, text: Buffer, idAt: number) {
+    this.seq = seq;
+    this.previousHash = previousHash;
+    this.hash = hash;
+    this.text = text;
+    this.idAt = idAt;
+  }
+  get id(): string {
+    return this.text.toString('latin1', this.idAt, this.idAt + 36);
+  }
+}
+
+const NOT_NULL = [SEQ, ID, CONTRACT, KIND, RECORDED_AT, BODY, PREVIOUS_HASH, HASH];
+const UUIDS = [ID, CONTRACT, SUBJECT, CORRECTS, ACTOR];
+const NULLABLE_UUIDS = [SUBJECT, CORRECTS, ACTOR];
+
+/** Every column present that must be, and of its type's size. */
+function wellFormed(fields: Int32Array): boolean {
+  const length = (column: number) => fields[2 * column + 1] as number;
+  for (const column of NOT_NULL) if (length(column) < 0) return false;
+  for (const column of UUIDS) if (length(column) !== -1 && length(column) !== 16) return false;
+  return length(SEQ) === 8 && length(RECORDED_AT) === 8;
+}
+
+function twoDigits(out: Buffer, to: number, value: number): number {
+  out[to] = 0x30 + Math.floor(value / 10);
+  out[to + 1] = 0x30 + (value % 10);
+  return to + 2;
+}
+
+/** An int8, as a number (exact up to 2^53; beyond, not a safe integer, which the caller refuses). */
+function int64(data: Buffer, from: number): number {
+  return data.readInt32BE(from) * 2 ** 32 + data.readUInt32BE(from + 4);
+}
+
+function uuidText(data: Buffer, from: number): string {
+  const hex = data.toString('hex', from, from + 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** UTF-8 text as JSON.stringify writes it, quoted: `"` and `\` escaped, control characters escaped. */
+function jsonString(data: Buffer, from: number, length: number, out: Buffer, to: number): number {
+  out[to++] = 0x22;
+  const end = from + length;
+  for (let index = from; index < end; index++) {
+    const byte = data[index] as number;
+    if (ESCAPED[byte] === 0) {
+      out[to++] = byte;
+      continue;
+    }
+    out[to++] = 0x5c;
+    if (byte >= 0x20) out[to++] = byte;
+    else if (SHORT_ESCAPES[byte]) out[to++] = SHORT_ESCAPES[byte] as number;
+    else {
+      out[to++] = 0x75; // u
+      out[to++] = 0x30;
+      out[to++] = 0x30;
+      out[to++] = HEX[byte >> 4] as number;
+      out[to++] = HEX[byte & 15] as number;
+    }
+  }
+  out[to++] = 0x22;
+  return to;
+}
