@@ -40,6 +40,39 @@ async function createOpportunity(agent: Agent, bodyId: string, overrides = {}) {
   return idFrom(created.headers.location);
 }
 
+test('a lot is delivered in the areas chosen for it; with none chosen, in all of the opportunity’s', async () => {
+  const { body, officer } = await buildBuyer(context.database);
+  const agent = await agentFor(officer.id);
+  const id = await createOpportunity(agent, body.id, { districts: ['E06000035', 'E07000113'] });
+  const page = `/opportunities/${id}`;
+  const form = await agent.get(page);
+  assert.match(form.body, /<legend[^>]*>\s*Lot areas \(optional\)/);
+  assert.match(form.body, /type="checkbox" value="E07000105"/);
+
+  const unknown = await agent.post(`${page}/lots`, { title: 'Nowhere', districts: 'X1' }, { from: page });
+  assert.equal(unknown.statusCode, 400);
+  assert.match(unknown.body, /govuk-error-summary/);
+  assert.match(unknown.body, /href="#districts"/);
+  assert.match(unknown.body, /Choose areas from the list/);
+  assert.match(unknown.body, /value="Nowhere"/, 'the title typed is kept');
+
+  assert.equal((await agent.post(`${page}/lots`, { title: 'Everywhere' }, { from: page })).statusCode, 303);
+  assert.equal(
+    (await agent.post(`${page}/lots`, { title: 'Swale', districts: ['E07000113'] }, { from: page })).statusCode,
+    303,
+  );
+  const lots = await context.database.query<{ title: string; districts: string[] }>(
+    'SELECT title, districts FROM opportunity_lots WHERE opportunity_id = $1 ORDER BY title',
+    [id],
+  );
+  assert.deepEqual(lots, [
+    { title: 'Everywhere', districts: ['E06000035', 'E07000113'] },
+    { title: 'Swale', districts: ['E07000113'] },
+  ]);
+  const shown = await agent.get(page);
+  assert.match(shown.body, /Medway, Swale/);
+});
+
 test('visitors are sent to sign in; organisation members without a buying role are refused', async () => {
   const visitor = await agentFor();
   const response = await visitor.get('/opportunities/new');

@@ -128,7 +128,7 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       const page = await showPage(service, request.params.id, actor);
       return reply
         .status(400)
-        .view(view('show'), { ...page, lotValues: keptFormValues(request.body), errors: form.errors });
+        .view(view('show'), { ...page, lotValues: keptLotValues(request.body), errors: form.errors });
     }
     try {
       const lot = await service.addLot(request.params.id, form.data, actor);
@@ -211,3 +211,9 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
     return reply.redirect(paths.opportunities.show({ id: request.params.id }), 303);
   });
 };
+
+/** The lot form as it was sent; one ticked area arrives as a single value. */
+function keptLotValues(body: unknown) {
+  const kept = keptFormValues(body);
+  return { ...kept, districts: [kept.districts ?? []].flat() };
+}

@@ -183,8 +183,11 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       const opportunity = await service.findForBuyer(id, actor);
       if (opportunity.status !== 'draft')
         throw new RuleError('Lots can only be added while the opportunity is a draft.');
+      // A lot with no areas of its own is delivered in all of the opportunity's, so that its lots and districts
+      // can be allocated to consortium members and suggested for.
+      const districts = input.districts.length > 0 ? input.districts : opportunity.districts;
       return db.transaction(async (tx) => {
-        const lot = await repository.insertLot(tx, { ...input, opportunityId: id });
+        const lot = await repository.insertLot(tx, { ...input, districts, opportunityId: id });
         await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
         return lot;
       });

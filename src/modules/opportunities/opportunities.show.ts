@@ -1,7 +1,7 @@
 import { HttpError } from '../../platform/errors.ts';
 import { formatPounds } from '../../platform/money.ts';
 import { presentRequests } from '../consortia/partners/partners.page.ts';
-import { districtName } from '../geography/geography.ts';
+import { districts as allDistricts, districtName } from '../geography/geography.ts';
 import { formatSize, labelFor } from './documents/document-types.ts';
 import { presentHistory, presentOpportunity } from './opportunities.presenter.ts';
 import { nextTransitions, TRANSITIONS } from './opportunities.rules.ts';
@@ -35,6 +35,7 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
     isBuyer,
     actions,
     lotValues: {},
+    lotDistrictOptions: allDistricts.map((district) => ({ code: district.code, label: district.name })),
     documents: documents.map((document) => ({
       ...document,
       size: formatSize(document.sizeBytes),
