@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.ts';
 import { opportunityDocuments, opportunityQuestions } from './documents.tables.ts';
 
@@ -66,7 +66,22 @@ export async function answerQuestion(
   const [row] = await executor
     .update(opportunityQuestions)
     .set({ ...values, answeredAt: new Date() })
-    .where(and(eq(opportunityQuestions.opportunityId, opportunityId), eq(opportunityQuestions.id, questionId)))
+    .where(
+      and(
+        eq(opportunityQuestions.opportunityId, opportunityId),
+        eq(opportunityQuestions.id, questionId),
+        isNull(opportunityQuestions.answer),
+      ),
+    )
     .returning();
   return row;
+}
+
+/** Whether the opportunity has this question, answered or not. */
+export async function hasQuestion(executor: Executor, opportunityId: string, questionId: string) {
+  const rows = await executor
+    .select({ id: opportunityQuestions.id })
+    .from(opportunityQuestions)
+    .where(and(eq(opportunityQuestions.opportunityId, opportunityId), eq(opportunityQuestions.id, questionId)));
+  return rows.length > 0;
 }

@@ -121,7 +121,12 @@ export const opportunityDocumentsModule: FastifyPluginAsync<ModuleOptions> = asy
         const errors = formErrors([[`answer-${request.params.questionId}`, form.errors.list[0]?.text ?? '']]);
         return pageWithErrors(request, reply, errors);
       }
-      await service.answer(request.params.id, request.params.questionId, form.data.answer, actorFrom(request));
+      try {
+        await service.answer(request.params.id, request.params.questionId, form.data.answer, actorFrom(request));
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        return pageWithErrors(request, reply, formErrors([['questions', error.message]]));
+      }
       setFlash(reply, 'Your answer has been published.');
       return reply.redirect(`${paths.opportunities.show({ id: request.params.id })}#questions`, 303);
     },

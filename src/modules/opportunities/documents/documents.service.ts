@@ -84,7 +84,10 @@ export function documentsService({ database, now = () => new Date() }: { databas
       await opportunities.findForBuyer(id, actor);
       if (!isUuid(questionId)) throw notFound('question');
       await db.transaction(async (tx) => {
+        // An answer is published to everyone who read it: it is never replaced behind their backs.
         const row = await repository.answerQuestion(tx, id, questionId, { answer, answeredBy: actor.userId });
+        if (!row && (await repository.hasQuestion(tx, id, questionId)))
+          throw new RuleError('This question has already been answered, and a published answer cannot be changed.');
         if (!row) throw notFound('question');
         await audit(tx, actor, 'opportunity.question.answer', id, { questionId });
       });

@@ -50,10 +50,15 @@ test('a member asks; the buyer answers; the answer is public without the askerâ€
   const outsider = await supplier();
   assert.equal((await outsider.post(answerUrl, { answer: 'Yes' }, { from: url })).statusCode, 403);
   assert.equal((await buyerAgent.post(answerUrl, { answer: 'Yes, as a consortium.' }, { from: url })).statusCode, 303);
+  const again = await buyerAgent.post(answerUrl, { answer: 'No.' }, { from: url });
+  assert.equal(again.statusCode, 400, 'a published answer is not replaced');
+  assert.match(again.body, /govuk-error-summary/);
+  assert.match(again.body, /already been answered, and a published answer cannot be changed/);
 
   const publicPage = (await visitor.get(url)).body;
   assert.match(publicPage, /Can partners bid jointly\?/);
   assert.match(publicPage, /Yes, as a consortium\./);
+  assert.doesNotMatch(publicPage, />No\.</);
   assert.doesNotMatch(publicPage, /Asha Asker/);
   const actions = await context.database.query<{ action: string }>(
     `SELECT action FROM audit_log WHERE subject_id = $1 AND action LIKE 'opportunity.question.%' ORDER BY id`,
