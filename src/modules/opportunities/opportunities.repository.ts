@@ -205,6 +205,8 @@ function searchConditions(search: SearchInput): SQL[] {
     conditions.push(gte(opportunities.valuePence, band.min), lt(opportunities.valuePence, band.max));
   }
   if (search.vcse) conditions.push(eq(opportunities.suitableForVcse, true));
+  if (search.sme) conditions.push(eq(opportunities.suitableForSme, true));
+  if (search.reserved) conditions.push(eq(opportunities.reservedForVcse, true));
   if (search.closingBefore) {
     conditions.push(
       lt(

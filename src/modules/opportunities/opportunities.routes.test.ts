@@ -186,6 +186,23 @@ test('the public list searches published opportunities by filters, without JavaS
   assert.ok(closing.body.includes('Befriending grant in Swale'));
   const closedEarlier = await visitor.get('/opportunities?q=Befriending+grant&closingBefore=2020-01-01');
   assert.ok(!closedEarlier.body.includes('Befriending grant in Swale'));
-  const nonsense = await visitor.get('/opportunities?status=bogus&page=-3&closingBefore=soon');
+  const reserved = await createOpportunity(agent, body.id, {
+    title: 'Reserved advice contract',
+    suitableForSme: 'yes',
+    reservedForVcse: 'yes',
+  });
+  await agent.post(
+    `/opportunities/${reserved}/status`,
+    { transition: 'publish' },
+    { from: `/opportunities/${reserved}` },
+  );
+  const forSmes = await visitor.get('/opportunities?sme=yes&reserved=yes');
+  assert.ok(forSmes.body.includes('Reserved advice contract'));
+  assert.ok(!forSmes.body.includes('Befriending grant in Swale'), 'not reserved, nor marked for SMEs');
+  assert.match(forSmes.body, /id="reserved" name="reserved" type="checkbox" value="yes" checked/);
+  assert.match(forSmes.body, /Reserved for VCSEs\.\s*Suitable for SMEs\./);
+  assert.match(list.body, /<link rel="alternate" type="application\/atom\+xml"[^>]* href="\/opportunities\.atom">/);
+  assert.match(list.body, /<a class="govuk-link" href="\/opportunities\.atom">Atom feed of open opportunities<\/a>/);
+  const nonsense = await visitor.get('/opportunities?status=bogus&page=-3&closingBefore=soon&sme=maybe');
   assert.equal(nonsense.statusCode, 200);
 });

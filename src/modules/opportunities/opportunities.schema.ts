@@ -142,6 +142,8 @@ export const searchSchema = z.object({
   service: optionalEnum(codesOf(SERVICES)),
   value: optionalEnum(Object.keys(VALUE_BANDS) as [keyof typeof VALUE_BANDS, ...(keyof typeof VALUE_BANDS)[]]),
   vcse: optionalEnum(['yes'] as const),
+  sme: optionalEnum(['yes'] as const),
+  reserved: optionalEnum(['yes'] as const),
   closingBefore: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
