@@ -64,6 +64,18 @@ test('/impact shows the current framework: themes, outcomes, measures, units, ev
   assert.doesNotMatch(page.body, /This part of the service is not open yet/);
 });
 
+test('/impact leads everyone to the comparison, and those who commission to the coverage table', async () => {
+  const visitor = await context.app.inject({ url: '/impact' });
+  assert.match(visitor.body, /href="\/impact\/compare">comparing organisations’ impact<\/a>/);
+  assert.doesNotMatch(visitor.body, /href="\/impact\/coverage"/);
+  const member = await (await signedIn([])).get('/impact');
+  assert.doesNotMatch(member.body, /href="\/impact\/coverage"/);
+  for (const role of ['commissioner', 'procurement_officer', 'hub_admin'] as const) {
+    const page = await (await signedIn([role])).get('/impact');
+    assert.match(page.body, /href="\/impact\/coverage">who delivers which outcomes where<\/a>/, role);
+  }
+});
+
 test('downloads of a version are attachments that the import reads back', async () => {
   const json = await context.app.inject({ url: '/impact/framework/versions/1/framework.json' });
   assert.equal(json.statusCode, 200);

@@ -1,7 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ModuleOptions } from '../../app.ts';
 import { HttpError } from '../../platform/errors.ts';
 import { paths } from '../../platform/paths.ts';
+import { policies } from '../../platform/policies.ts';
 import { frameworkView, versionRows } from './framework.presenter.ts';
 import {
   currentFramework,
@@ -25,7 +26,7 @@ export const impactFrameworkModule: FastifyPluginAsync<ModuleOptions> = async (a
     return tree;
   };
 
-  const page = async (reply: FastifyReply, framework: FrameworkTree | undefined) => {
+  const page = async (request: FastifyRequest, reply: FastifyReply, framework: FrameworkTree | undefined) => {
     const [current, versions] = await Promise.all([currentFrameworkVersion(database), frameworkVersions(database)]);
     const isCurrent = framework !== undefined && framework.version === current?.version;
     return reply.view(VIEW, {
@@ -34,15 +35,17 @@ export const impactFrameworkModule: FastifyPluginAsync<ModuleOptions> = async (a
       isCurrent,
       current,
       versionRows: versionRows(versions, framework?.version),
+      // The coverage table is for those who commission: the same rule as its own route.
+      canSeeCoverage: policies.commissioningInsight({ user: request.user ?? null, params: {} }),
     });
   };
 
-  app.get(paths.impactFramework.index(), publicPage, async (_request, reply) =>
-    page(reply, await currentFramework(database)),
+  app.get(paths.impactFramework.index(), publicPage, async (request, reply) =>
+    page(request, reply, await currentFramework(database)),
   );
 
   app.get<VersionParams>('/impact/framework/versions/:version', publicPage, async (request, reply) =>
-    page(reply, await versionFrom(request.params.version)),
+    page(request, reply, await versionFrom(request.params.version)),
   );
 
   app.get<VersionParams>('/impact/framework/versions/:version/framework.json', publicPage, async (request, reply) => {
