@@ -223,6 +223,37 @@ test('terms are flagged against the hub defaults, shown to members, and kept as 
   );
 });
 
+test('only the lead sets terms, the charter, the bid and the listing: a member is refused, an outsider sees nothing', async () => {
+  const partner = await agentFor(people.partner);
+  const outsider = await agentFor(people.outsider);
+  const counts = () =>
+    context.database.query<{ terms: string; charters: string; listed: boolean; status: string }>(
+      `SELECT (SELECT count(*) FROM consortium_terms WHERE consortium_id = c.id) AS terms,
+              (SELECT count(*) FROM consortium_charters WHERE consortium_id = c.id) AS charters,
+              c.listed, c.status
+         FROM consortia c WHERE c.id = $1`,
+      [consortiumId],
+    );
+  const before = await counts();
+  const charter = { leadDelivers: 'no', leadDelivery: '', conflictsOfInterest: '', willNotCompete: 'yes' };
+  const attempts: [string, string, Record<string, string>?][] = [
+    ['GET', '/charter'],
+    ['POST', '/charter', charter],
+    ['GET', '/terms'],
+    ['POST', '/terms', { maxPaymentDays: '10' }],
+    ['POST', '/bid', {}],
+    ['POST', '/listing', { listed: 'yes' }],
+  ];
+  for (const [method, path, body] of attempts) {
+    const url = `${page()}${path}`;
+    const asMember = method === 'GET' ? await partner.get(url) : await partner.post(url, body ?? {}, { from: page() });
+    assert.equal(asMember.statusCode, 403, `a member: ${method} ${path}`);
+    const asOutsider = method === 'GET' ? await outsider.get(url) : await outsider.post(url, body ?? {}, { from: '/' });
+    assert.equal(asOutsider.statusCode, 404, `an outsider: ${method} ${path}`);
+  }
+  assert.deepEqual(await counts(), before, 'nothing was written');
+});
+
 test('once listed, anyone sees the members, terms and charter, but not the private space', async () => {
   const lead = await agentFor(people.lead);
   const charter = `${page()}/charter`;
