@@ -36,6 +36,7 @@ const STATUS_COLOURS: Record<OpportunityStatus, string> = {
 
 const FIELD_LABELS: Record<string, string> = {
   status: 'Status',
+  documentAdded: 'Document added',
   description: 'Description',
   outcomesSought: 'Outcomes sought',
   outcomeCodes: 'Framework outcomes',

@@ -109,6 +109,15 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       return { lots, awards, history, outcomes };
     },
 
+    /**
+     * A document added once the opportunity is public is a change like any other: shown in its history and
+     * published in a release, inside the caller's transaction.
+     */
+    async recordDocumentAdded(tx: Executor, opportunity: Opportunity, fileName: string, actor: Actor) {
+      if (opportunity.status === 'draft') return;
+      await recordChange(tx, opportunity.id, 'amend', actor, {}, { documentAdded: fileName });
+    },
+
     /** The current framework's outcomes, for the form's checkboxes. */
     outcomeOptions: () => impact.currentOutcomes(),
 

@@ -81,6 +81,21 @@ test('the buyer uploads a PDF; drafts keep it from others; once published it is 
     ['Spec final;v2 (1).pdf'],
   );
   assert.match((await stranger.get(`/opportunities/${opportunity.id}`)).body, /Spec final;v2 \(1\)\.pdf/);
+
+  // Added after publication: a change in the history, and a release that lists it.
+  assert.equal((await upload(agent, opportunity.id, 'Addendum.pdf', PDF)).statusCode, 303);
+  const history = (await stranger.get(`/opportunities/${opportunity.id}`)).body;
+  assert.match(history, /Document added: Addendum\.pdf/);
+  const releases = await context.database.query<{
+    release: { tag: string[]; tender: { documents: { title: string }[] } };
+  }>('SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY release_id', [opportunity.ocid]);
+  const latest = releases.at(-1)?.release;
+  assert.equal(releases.length, 2);
+  assert.deepEqual(latest?.tag, ['tenderUpdate']);
+  assert.deepEqual(latest?.tender.documents.map((document) => document.title).sort(), [
+    'Addendum.pdf',
+    'Spec final;v2 (1).pdf',
+  ]);
 });
 
 test('files are refused by extension, by content that does not match it, and above 10 MB', async () => {

@@ -49,6 +49,7 @@ export function documentsService({ database, now = () => new Date() }: { databas
           fileName: file.fileName,
           sizeBytes: document.sizeBytes,
         });
+        await opportunities.recordDocumentAdded(tx, opportunity, file.fileName, actor);
         return document;
       });
     },
