@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { buildOrganisation } from '../../../test/support/factories.ts';
 import { buildBuyer, opportunityInput } from '../../../test/support/opportunity-factories.ts';
 import { openTestDatabase } from '../../../test/support/test-app.ts';
+import { recordPackage } from '../ocds/ocds-export.ts';
 import { documentsService } from './documents/documents.service.ts';
 import { opportunitiesService } from './opportunities.service.ts';
 
@@ -65,4 +66,27 @@ test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitabi
   };
   assert.equal(last.awards[0]?.suppliers[0]?.name, supplier.name);
   assert.equal(last.contracts[0]?.status, 'terminated');
+});
+
+test('an opportunity reserved for VCSEs says so in the UK extension’s terms, and its package declares the extensions', async () => {
+  const service = opportunitiesService({ database });
+  const { body, actor } = await buildBuyer(database);
+  const { id, ocid } = await service.create(body.id, opportunityInput({ reservedForVcse: true }), actor);
+  await service.addLot(id, { title: 'East', description: '', valuePence: null, districts: [] }, actor);
+  await service.transition(id, 'publish', actor);
+  const [published] = await service.releases(ocid);
+  const release = published?.release as { tender: { otherRequirements?: { reservedParticipation: string[] } } };
+  assert.ok(validate(release), ajv.errorsText(validate.errors));
+  assert.deepEqual(release.tender.otherRequirements, { reservedParticipation: ['smeVcse'] });
+  const ukCodes = readFileSync(
+    path.resolve(schemaPath, '../../uk-extension-cabinetoffice/codelists/+reservedParticipation.csv'),
+    'utf8',
+  );
+  assert.match(ukCodes, /^smeVcse,/m, 'a code of the UK extension');
+
+  const exported = await recordPackage(database, 'https://example.test', ocid);
+  assert.deepEqual(
+    (exported as { extensions: string[] }).extensions.map((url) => /ocds_(\w+?)_extension/.exec(url)?.[1]).sort(),
+    ['lots', 'otherRequirements', 'suitability', 'uk'],
+  );
 });

@@ -7,9 +7,19 @@ export const OCID_PREFIX = 'ocds-wckm01';
 
 export const ocidFor = (id: string) => `${OCID_PREFIX}-${id}`;
 
-/** The OCDS extension for the parts of a contract that its supplier subcontracts. */
-export const SUBCONTRACTING_EXTENSION =
-  'https://raw.githubusercontent.com/open-contracting-extensions/ocds_subcontracting_extension/master/extension.json';
+// The extensions whose fields the releases use, as Find a Tender declares them; a release's package names those
+// it uses (extensionsOf), so that a reader knows where each field is defined.
+const OCP_EXTENSIONS = 'https://raw.githubusercontent.com/open-contracting-extensions';
+export const EXTENSIONS = {
+  lots: `${OCP_EXTENSIONS}/ocds_lots_extension/master/extension.json`,
+  suitability: `${OCP_EXTENSIONS}/ocds_suitability_extension/master/extension.json`,
+  /** tender.otherRequirements.reservedParticipation */
+  otherRequirements: `${OCP_EXTENSIONS}/ocds_otherRequirements_extension/master/extension.json`,
+  /** The UK's codes, among them reservedParticipation's smeVcse. */
+  uk: 'https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json',
+  /** The parts of a contract that its supplier subcontracts. */
+  subcontracting: `${OCP_EXTENSIONS}/ocds_subcontracting_extension/master/extension.json`,
+} as const;
 
 type Subcontractor = { organisation_id: string; name: string; role: string; share_basis_points: number | null };
 type Award = {
@@ -141,6 +151,8 @@ export function buildRelease(input: ReleaseInput) {
         value: gbp(lot.valuePence),
       })),
       suitability: { sme: opportunity.suitableForSme, vcse: opportunity.suitableForVcse },
+      // Reserved for VCSEs: the UK's one reservation code below the thresholds, for SMEs and VCSEs.
+      otherRequirements: opportunity.reservedForVcse ? { reservedParticipation: ['smeVcse'] } : undefined,
       documents: documents.length
         ? documents.map((document) => ({
             id: document.id,
@@ -155,4 +167,15 @@ export function buildRelease(input: ReleaseInput) {
       ? [{ id: `${ocid}-contract-1`, awardID: award.id, status: contractStatus(opportunity), value: award.value }]
       : undefined,
   };
+}
+
+/** The extensions a release built by buildRelease uses. */
+export function extensionsOf(release: ReturnType<typeof buildRelease>): string[] {
+  const { tender, awards = [] } = release;
+  return [
+    ...(tender.lots.length > 0 ? [EXTENSIONS.lots] : []),
+    EXTENSIONS.suitability,
+    ...(tender.otherRequirements ? [EXTENSIONS.otherRequirements, EXTENSIONS.uk] : []),
+    ...(awards.some((award) => 'subcontracting' in award) ? [EXTENSIONS.subcontracting] : []),
+  ];
 }

@@ -1,7 +1,7 @@
 import { type Executor, sqlRunnerOf } from '../../db/client.ts';
 import { subcontractorsOf } from '../consortia/consortia.repository.ts';
 import { listDocuments } from './documents/documents.repository.ts';
-import { buildRelease, SUBCONTRACTING_EXTENSION, tagsFor } from './opportunities.ocds.ts';
+import { buildRelease, extensionsOf, tagsFor } from './opportunities.ocds.ts';
 import * as repository from './opportunities.repository.ts';
 
 export type Change = Parameters<typeof tagsFor>[1];
@@ -50,8 +50,8 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
     date,
     tags,
     source: 'platform',
-    // Declared in the package, so that the export names the extension whose fields the release uses.
-    packageId: consortiumIds.length ? await packageIdOf(tx, { extensions: [SUBCONTRACTING_EXTENSION] }) : null,
+    // Declared in the package, so that the export names the extensions whose fields the release uses.
+    packageId: await packageIdOf(tx, { extensions: extensionsOf(release) }),
     // Stored as JSON would serialise it: fields left undefined are simply absent.
     release: JSON.parse(JSON.stringify(release)),
   });
