@@ -19,6 +19,20 @@ export type PaymentSchedule = {
 
 export type NewPaymentSchedule = Omit<PaymentSchedule, 'version' | 'recorded_at' | 'recorded_by_name'>;
 
+/** What the contract is known to be worth, and for how long: the consortium's award, else the opportunity's value. */
+export async function contractBasis(sql: SqlRunner, consortiumId: string) {
+  const [row] = await sql.query<{ value_pence: number | null; duration_months: number | null; awarded: boolean }>(
+    `SELECT coalesce(a.value_pence, p.value_pence)::float8 AS value_pence, p.duration_months,
+            a.value_pence IS NOT NULL AS awarded
+       FROM consortia c JOIN opportunities p ON p.id = c.opportunity_id
+       LEFT JOIN LATERAL (SELECT sum(value_pence) AS value_pence FROM opportunity_awards
+                           WHERE opportunity_id = p.id AND consortium_id = c.id) a ON true
+      WHERE c.id = $1`,
+    [consortiumId],
+  );
+  return row;
+}
+
 export async function latestSchedule(sql: SqlRunner, consortiumId: string) {
   const [row] = await sql.query<PaymentSchedule>(
     `SELECT s.version, s.contract_value_pence::float8 AS contract_value_pence, s.periods, s.period_length,

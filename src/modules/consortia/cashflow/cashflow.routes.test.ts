@@ -56,6 +56,20 @@ test('only the lead records the schedule; bad input gets the error summary with 
   assert.equal((await partner.post(page(), {}, { from: page() })).statusCode, 403);
 
   const lead = await fixture.agentFor('lead');
+  // Before any schedule: the form starts from the opportunity (£250,000 over 24 months), paid in 30 days.
+  const first = (await lead.get(page())).body;
+  assert.match(first, /We have filled this in from the opportunity/);
+  for (const [field, value] of [
+    ['contractValue', '250000'],
+    ['periods', '24'],
+    ['buyerPaymentDays', '30'],
+    ['resultsPercent', '0'],
+    ['resultsLagDays', '0'],
+  ])
+    assert.match(first, new RegExp(`name="${field}" type="text" value="${value}"`), field);
+  assert.match(first, /value="monthly" checked/);
+  assert.doesNotMatch((await partner.get(page())).body, /We have filled this in/, 'only the lead has the form');
+
   const empty = await lead.post(page(), {}, { from: page() });
   assert.equal(empty.statusCode, 400);
   assert.match(empty.body, /There is a problem/);

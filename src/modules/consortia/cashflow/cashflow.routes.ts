@@ -20,18 +20,36 @@ function actorOf(request: FastifyRequest): Actor {
   return { userId: request.user.id, ip: request.ip, organisationIds: [...request.user.memberships.keys()] };
 }
 
-/** The schedule in force, as the form shows it for the next version. */
-const formValuesOf = (schedule: PaymentSchedule | undefined): Record<string, string> =>
-  schedule
-    ? {
-        contractValue: (schedule.contract_value_pence / 100).toFixed(2).replace(/\.00$/, ''),
-        periods: String(schedule.periods),
-        periodLength: schedule.period_length,
-        buyerPaymentDays: String(schedule.buyer_payment_days),
-        resultsPercent: String(schedule.results_basis_points / 100),
-        resultsLagDays: String(schedule.results_lag_days),
-      }
-    : {};
+const pounds = (pence: number) => (pence / 100).toFixed(2).replace(/\.00$/, '');
+
+/**
+ * The schedule in force, as the form shows it for the next version. Before there is one, what the contract is
+ * known to be: its value (awarded, else advertised), monthly payments over its duration, and the buyer paying in
+ * 30 days, as public bodies must under the Public Contracts Regulations 2015 (regulation 113).
+ */
+const formValuesOf = (
+  schedule: PaymentSchedule | undefined,
+  basis: { value_pence: number | null; duration_months: number | null } | undefined,
+): Record<string, string> => {
+  if (schedule)
+    return {
+      contractValue: pounds(schedule.contract_value_pence),
+      periods: String(schedule.periods),
+      periodLength: schedule.period_length,
+      buyerPaymentDays: String(schedule.buyer_payment_days),
+      resultsPercent: String(schedule.results_basis_points / 100),
+      resultsLagDays: String(schedule.results_lag_days),
+    };
+  const months = basis?.duration_months ?? null;
+  return {
+    contractValue: basis?.value_pence ? pounds(basis.value_pence) : '',
+    periods: months !== null && months >= 1 && months <= 120 ? String(months) : '',
+    periodLength: 'monthly',
+    buyerPaymentDays: '30',
+    resultsPercent: '0',
+    resultsLagDays: '0',
+  };
+};
 
 /** Each member's cash gap from the contract's payment schedule, which the lead records. */
 export const cashflowModule: FastifyPluginAsync<ModuleOptions> = async (app, { database }) => {
@@ -46,7 +64,9 @@ export const cashflowModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     const check = await cashflow.check(request.params.id, actor);
     return reply.status(form.errors ? 400 : 200).view('consortia/cashflow/views/cashflow.njk', {
       ...cashflowPage(check, actor),
-      values: form.values ?? formValuesOf(check.schedule),
+      values: form.values ?? formValuesOf(check.schedule, check.basis),
+      prefilled: !form.values && !check.schedule && check.access.isLead,
+      basisAwarded: check.basis?.awarded ?? false,
       errors: form.errors,
     });
   };

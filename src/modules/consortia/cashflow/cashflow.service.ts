@@ -26,16 +26,17 @@ export function cashflowService({ database, consortia }: { database: Database; c
     /** The schedule in force, where the inputs come from, and each member's gap, or what is missing for it. */
     async check(id: string, actor: Actor) {
       const { consortium, access } = await asMember(id, actor);
-      const [schedule, terms, members, defaults] = await Promise.all([
+      const [schedule, terms, members, defaults, basis] = await Promise.all([
         repository.latestSchedule(database, id),
         repository.latestTerms(database, id),
         repository.memberWork(database, id),
         currentFairnessDefaults(database),
+        repository.contractBasis(database, id),
       ]);
       const maxShare = defaults.maxCashGapShareOfIncomeBasisPoints.value;
       const allocated = members.some((member) => member.cells > 0);
       const result = schedule && terms && allocated ? checkCashflow(schedule, terms, members, maxShare) : undefined;
-      return { consortium, access, schedule, terms, allocated, maxShareOfIncomeBasisPoints: maxShare, result };
+      return { consortium, access, schedule, basis, terms, allocated, maxShareOfIncomeBasisPoints: maxShare, result };
     },
 
     /** Records a new version of the contract's payment schedule; the lead's members only. */
