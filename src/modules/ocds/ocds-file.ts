@@ -5,7 +5,14 @@ export type Json = Record<string, unknown>;
 export type Release = Json & { ocid: string; id: string; date?: unknown };
 /** The package's own details, kept with each release it brought. */
 export type PackageMetadata = Json;
-export type OcdsFile = { ok: true; releases: Release[]; metadata: PackageMetadata } | { ok: false; problems: string[] };
+/**
+ * `releases` as the file has them, in its order; `unusable` the positions (from 0) of those that cannot be stored
+ * at all (not an object, no id or ocid, or an id already used in the file), each with how to name it and why.
+ */
+export type OcdsFile =
+  | { ok: true; releases: Release[]; metadata: PackageMetadata; unusable: Map<number, Unusable> }
+  | { ok: false; problems: string[] };
+export type Unusable = { name: string; reasons: string[] };
 
 export const MEGABYTE = 1024 * 1024;
 const PACKAGE_FIELDS = ['uri', 'publishedDate', 'publisher', 'license', 'publicationPolicy', 'version', 'extensions'];
@@ -43,9 +50,16 @@ export function readOcdsFile(input: Buffer, maxBytes: number): OcdsFile {
     );
   }
   if (found.releases.length === 0) return refuse('The file has no releases');
-  const problems = identityProblems(found.releases);
-  if (problems.length > 0) return refuse(...problems);
-  return { ok: true, releases: found.releases as Release[], metadata: found.metadata };
+  const unusable = unusableReleases(found.releases);
+  if (unusable.size === found.releases.length) {
+    const each = [...unusable.values()].slice(0, 20);
+    return refuse(
+      'None of the releases can be imported: each needs an ocid and an id, unique within the file',
+      ...each.map(({ name, reasons }) => `Release ${name}: ${reasons.join('. ')}`),
+      ...(unusable.size > each.length ? [`And ${unusable.size - each.length} more releases`] : []),
+    );
+  }
+  return { ok: true, releases: found.releases as Release[], metadata: found.metadata, unusable };
 }
 
 /** True when a string, object or array is still open at the end of the text: the file stopped part way. */
@@ -81,31 +95,43 @@ function releasesOf(data: unknown): { releases: unknown[]; metadata: PackageMeta
   return { releases, metadata };
 }
 
-/** Every release needs an ocid and an id, and (ocid, id) must be unique in the file. */
-function identityProblems(releases: unknown[]): string[] {
-  const problems: string[] = [];
+/**
+ * Every release needs an ocid and an id, and (ocid, id) must be unique in the file: the first with a pair is
+ * imported and any later one reported. A release without an id is named by its place in the file.
+ */
+function unusableReleases(releases: unknown[]): Map<number, Unusable> {
+  const unusable = new Map<number, Unusable>();
   const seen = new Map<string, number>();
   releases.forEach((release, index) => {
-    const position = `Release ${index + 1}`;
+    const place = `number ${index + 1} in the file`;
     if (!isObject(release)) {
-      problems.push(`${position} is not a JSON object`);
+      unusable.set(index, { name: place, reasons: ['It is not a JSON object'] });
       return;
     }
     const { ocid, id } = release;
-    if (typeof id !== 'string' || id === '') problems.push(`${position} has no id`);
-    if (typeof ocid !== 'string' || ocid === '') problems.push(`${position} has no ocid`);
-    if (typeof id !== 'string' || typeof ocid !== 'string') return;
+    const hasId = typeof id === 'string' && id !== '';
+    const reasons = [
+      ...(hasId ? [] : ['It has no id: every release needs one']),
+      ...(typeof ocid === 'string' && ocid !== '' ? [] : ['It has no ocid: every release needs one']),
+    ];
+    if (reasons.length > 0) {
+      unusable.set(index, { name: hasId ? id : place, reasons });
+      return;
+    }
     const key = JSON.stringify([ocid, id]);
     const first = seen.get(key);
     if (first === undefined) seen.set(key, index);
     else {
-      problems.push(
-        `Releases ${first + 1} and ${index + 1} have the same id "${id}" in ${ocid}: each release needs its own id`,
-      );
+      unusable.set(index, {
+        name: String(id),
+        reasons: [
+          `Release ${first + 1} in the file has the same id in ${String(ocid)}: each release needs its own id, ` +
+            `so only the first of them, not this one (number ${index + 1}), is taken`,
+        ],
+      });
     }
   });
-  if (problems.length > 50) return [...problems.slice(0, 50), `And ${problems.length - 50} more problems`];
-  return problems;
+  return unusable;
 }
 
 /**

@@ -47,7 +47,10 @@ test('import-ocds stores a file, says so again with nothing new, and exits 1 wit
     const bad = path.join(directory, 'bad.json');
     await writeFile(bad, '[{"ocid": "ocds-x"}]');
     assert.equal(await runCli(['import-ocds', bad]), 1);
-    assert.match(output.join('\n'), /Nothing was imported from bad.json.\nRelease 1 has no id/);
+    assert.match(
+      output.join('\n'),
+      /Nothing was imported from bad.json.\nNone of the releases can be imported[^\n]*\nRelease number 1 in the file: It has no id/,
+    );
     assert.equal(await runCli(['import-ocds', path.join(directory, 'missing.json')]), 1);
     assert.match(output.at(-1) ?? '', /Cannot read .*missing.json: ENOENT/);
   } finally {

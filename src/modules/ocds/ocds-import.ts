@@ -7,8 +7,9 @@ import { partiesOf, storeParties } from './ocds-parties.ts';
 import { releaseProblems } from './ocds-validate.ts';
 
 // Hub admins bring in releases from Contracts Finder, Find a Tender or any OCDS publisher. Each release is checked
-// against the OCDS schema on its own: the sound ones are stored and the others listed with their reasons. A file
-// that cannot be read as OCDS at all is refused whole. Releases already stored (same ocid and id) are left as they
+// against the OCDS schema on its own: the sound ones are stored and the others listed with their reasons, as are
+// releases without an id or ocid and later ones repeating an id. A file that cannot be read as OCDS at all, or
+// none of whose releases could be stored, is refused whole. Releases already stored (same ocid and id) are left as they
 // were, so a file can be imported again safely. Everything is written in one transaction with one audit entry.
 
 export type ImportActor = { userId: string | null; ip?: string | null };
@@ -37,11 +38,25 @@ export async function importOcds(
 ): Promise<OcdsImportResult> {
   const file = readOcdsFile(input, maxBytes);
   if (!file.ok) return { ok: false, fileName, problems: file.problems };
-  const { releases, metadata } = file;
+  const { metadata, unusable } = file;
+  // Releases that cannot be stored at all are reported, and take no further part.
+  const rejected: RejectedRelease[] = [];
+  const releases: Release[] = [];
+  const usableBytes: Buffer[] = [];
+  const allBytes = releaseBytes(input, file.releases.length);
+  file.releases.forEach((release, index) => {
+    const problem = unusable.get(index);
+    if (problem) rejected.push({ release: problem.name, reasons: problem.reasons });
+    else {
+      releases.push(release);
+      const bytes = allBytes?.[index];
+      if (bytes) usableBytes.push(bytes);
+    }
+  });
   // Each release is stored as it was written in the file, which JSON.parse has just checked, else serialised
   // again. PostgreSQL is given the bytes themselves (as a binary parameter, which for json is its text); PGlite
   // takes parameters as text.
-  const bytes = releaseBytes(input, releases.length);
+  const bytes = allBytes ? usableBytes : undefined;
   const asText = database.kind === 'pglite';
 
   // Binary COPY where the database takes it (PostgreSQL); should another writer store one of the same releases
@@ -55,6 +70,7 @@ export async function importOcds(
           fileName,
           actor,
           tx,
+          unusable: rejected,
         });
       } finally {
         await queue.close();
@@ -78,13 +94,18 @@ async function importInto(
   bytes: Buffer[] | undefined,
   asText: boolean,
   metadata: Json,
-  { fileName, actor, tx }: { fileName: string; actor: ImportActor; tx: SqlRunner },
+  {
+    fileName,
+    actor,
+    tx,
+    unusable,
+  }: { fileName: string; actor: ImportActor; tx: SqlRunner; unusable: RejectedRelease[] },
 ): Promise<OcdsImportResult> {
   // Processes already stored are compiled from the database; new ones from the file, without reading back.
   const stored = copier ? await storedKeys(queue.runner, releases) : undefined;
   const known = stored ? Promise.resolve(stored.ocids) : held(knownOcids(queue.runner, releases));
   const valid: Release[] = [];
-  const rejected: RejectedRelease[] = [];
+  const rejected: RejectedRelease[] = [...unusable];
   const batches: Promise<string[]>[] = [];
   // The file's package details, stored once for all its releases.
   const [pkg] = await queue.runner.query<{ id: string }>('SELECT ocds_package_id($1::jsonb)::text AS id', [
@@ -152,7 +173,7 @@ async function importInto(
     subjectType: 'ocds_release',
     details: {
       fileName,
-      releases: releases.length,
+      releases: releases.length + unusable.length,
       stored: inserted.size,
       rejected: rejected.length,
       records: touched.size,
@@ -162,7 +183,7 @@ async function importInto(
   return {
     ok: true,
     fileName,
-    releases: releases.length,
+    releases: releases.length + unusable.length,
     stored: inserted.size,
     alreadyStored: valid.length - inserted.size,
     records: touched.size,
