@@ -23,6 +23,7 @@ const expectedPolicies: Record<string, PolicyName> = {
   'POST /consortia/:id/allocations': 'signedIn',
   'GET /consortia/:id/terms': 'signedIn',
   'POST /consortia/:id/terms': 'signedIn',
+  'POST /consortia/:id/terms/agree': 'signedIn',
   'GET /consortia/:id/charter': 'signedIn',
   'POST /consortia/:id/charter': 'signedIn',
   'POST /consortia/:id/decisions': 'signedIn',

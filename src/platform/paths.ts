@@ -119,6 +119,7 @@ export const paths = {
       `/consortia/${id}/members/${organisationId}/answer`,
     allocations: ({ id }: { id: string }) => `/consortia/${id}/allocations`,
     terms: ({ id }: { id: string }) => `/consortia/${id}/terms`,
+    agreeTerms: ({ id }: { id: string }) => `/consortia/${id}/terms/agree`,
     charter: ({ id }: { id: string }) => `/consortia/${id}/charter`,
     decisions: ({ id }: { id: string }) => `/consortia/${id}/decisions`,
     listing: ({ id }: { id: string }) => `/consortia/${id}/listing`,

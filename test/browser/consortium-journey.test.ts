@@ -9,8 +9,8 @@ import { buildBuyer, opportunityInput } from '../support/opportunity-factories.t
 
 // From one opportunity to an award to a consortium, as the people involved click through it: a lead looks for
 // partners and a small organisation answers; the lead forms a consortium, the small partner accepts, the lead
-// allocates the work, is told its first terms are unfair, agrees fair ones and a charter, and bids; the buyer
-// closes the opportunity and awards it to the consortium.
+// allocates the work, is told its first terms are unfair, records fair ones, which the partner agrees to, and a
+// charter, and bids; the buyer closes the opportunity and awards it to the consortium.
 
 const SWALE = 'E07000113';
 const MEDWAY = 'E06000035';
@@ -154,6 +154,13 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await expectAccessible(lead, 'consortium with fair terms');
   assert.equal(await lead.locator('#terms ~ .govuk-warning-text').count(), 0);
   assert.match(await mainText(lead), /1 earlier version is kept/);
+
+  await invited.goto(consortiumUrl);
+  assert.match(await mainText(invited), /Swale Good Neighbours has not agreed to version 2 yet/);
+  await invited.getByRole('button', { name: 'Agree to version 2 of these terms' }).click();
+  await expectAccessible(invited, 'consortium with the terms agreed');
+  assert.match(await mainText(invited), /Swale Good Neighbours agreed to version 2 on/);
+  await lead.reload();
 
   await lead.getByRole('link', { name: 'Record the charter' }).click();
   await expectAccessible(lead, 'lead charter form');

@@ -98,6 +98,8 @@ export async function seedDemoConsortia(
     if (!opportunityId || !lead || !leadId) continue;
     const { id } = await service.create({ opportunityId, leadOrganisationId: leadId, name: demo.name }, lead);
     const accepted = [leadId];
+    // The people who answer for the accepted members: they agree to the terms before the consortium bids.
+    const memberActors: NonNullable<Awaited<ReturnType<typeof demoActor>>>[] = [];
     for (const invitee of demo.invitees) {
       const organisationId = await adminOrganisationOf(database, invitee.admin);
       const member = await demoActor(database, invitee.admin);
@@ -106,6 +108,7 @@ export async function seedDemoConsortia(
       if (!invitee.answered) continue;
       await service.answer(id, organisationId, true, member);
       accepted.push(organisationId);
+      memberActors.push(member);
     }
     const small = demo.smallMemberAdmin ? await smallGroup(database) : undefined;
     if (demo.smallMemberAdmin && small) {
@@ -117,7 +120,10 @@ export async function seedDemoConsortia(
       );
       const volunteer = await demoActor(database, demo.smallMemberAdmin);
       await service.invite(id, { organisationId: small, role: 'subcontractor' }, lead);
-      if (volunteer) await service.answer(id, small, true, volunteer);
+      if (volunteer) {
+        await service.answer(id, small, true, volunteer);
+        memberActors.push(volunteer);
+      }
       accepted.push(small);
     }
     if (accepted.length > 1) await service.allocate(id, await allocationFor(database, opportunityId, accepted), lead);
@@ -136,6 +142,7 @@ export async function seedDemoConsortia(
     }
     if (demo.decision) await service.recordDecision(id, demo.decision, lead);
     if (demo.bidsAndLists) {
+      for (const member of memberActors) await service.agreeTerms(id, 1, member);
       await service.bid(id, lead);
       await service.setListed(id, true, lead);
     }

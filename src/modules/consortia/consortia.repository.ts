@@ -200,6 +200,25 @@ export const insertTerms = (sql: SqlRunner, consortiumId: string, terms: unknown
     recorded_by: userId,
   });
 
+/** Who has agreed, for their organisation, to one version of the terms. */
+export const termsAgreements = (sql: SqlRunner, consortiumId: string, version: number) =>
+  sql.query<{ organisation_id: string; agreed_at: Date; agreed_by_name: string }>(
+    `SELECT a.organisation_id, a.agreed_at, u.display_name AS agreed_by_name
+       FROM consortium_terms_agreements a JOIN users u ON u.id = a.agreed_by
+      WHERE a.consortium_id = $1 AND a.version = $2 ORDER BY a.agreed_at`,
+    [consortiumId, version],
+  );
+export async function insertAgreement(
+  sql: SqlRunner,
+  values: { consortiumId: string; version: number; organisationId: string; userId: string },
+) {
+  await sql.query(
+    `INSERT INTO consortium_terms_agreements (consortium_id, version, organisation_id, agreed_by)
+     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+    [values.consortiumId, values.version, values.organisationId, values.userId],
+  );
+}
+
 export type Charter = {
   version: number;
   lead_delivers: boolean;

@@ -223,6 +223,48 @@ test('terms are flagged against the hub defaults, shown to members, and kept as 
   );
 });
 
+test('each member agrees to the terms in force; the consortium bids only when every member has', async () => {
+  const lead = await agentFor(people.lead);
+  const partner = await agentFor(people.partner);
+  const agree = `${page()}/terms/agree`;
+  const before = (await partner.get(page())).body;
+  assert.match(before, /partner charity has not agreed to version 2 yet/);
+  assert.match(before, /Agree to version 2 of these terms/);
+  const early = await lead.post(`${page()}/bid`, {}, { from: page() });
+  assert.equal(early.statusCode, 400);
+  assert.match(early.body, /every member’s agreement to the terms in force \(still to agree: partner charity\)/);
+
+  const stale = await partner.post(agree, { version: '1' }, { from: page() });
+  assert.equal(stale.statusCode, 400);
+  assert.match(stale.body, /govuk-error-summary/);
+  assert.match(stale.body, /href="#agree"/);
+  assert.match(stale.body, /The terms have changed since you read them: read version 2, then agree to it/);
+  const nonsense = await partner.post(agree, { version: 'latest' }, { from: page() });
+  assert.equal(nonsense.statusCode, 400);
+  assert.match(nonsense.body, /Agree to the terms shown on this page/);
+  assert.equal((await (await agentFor(people.outsider)).post(agree, { version: '2' }, { from: '/' })).statusCode, 404);
+  const byLead = await lead.post(agree, { version: '2' }, { from: page() });
+  assert.equal(byLead.statusCode, 400);
+  assert.match(byLead.body, /The lead recorded these terms: it has agreed to them/);
+
+  assert.equal((await partner.post(agree, { version: '2' }, { from: page() })).statusCode, 303);
+  const after = (await partner.get(page())).body;
+  assert.match(after, /partner charity agreed to version 2 on/);
+  assert.doesNotMatch(after, /Agree to version 2 of these terms/);
+  const [agreement] = await context.database.query<{ version: number; organisation_id: string }>(
+    'SELECT version, organisation_id FROM consortium_terms_agreements WHERE consortium_id = $1',
+    [consortiumId],
+  );
+  assert.deepEqual(agreement, { version: 2, organisation_id: organisations.partner });
+  const [audited] = await context.database.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM audit_log WHERE action = 'consortium.terms.agree' AND subject_id = $1`,
+    [consortiumId],
+  );
+  assert.equal(audited?.count, 1);
+  const stillEarly = await lead.post(`${page()}/bid`, {}, { from: page() });
+  assert.match(stillEarly.body, /Before bidding, the consortium needs a lead charter\./, 'only the charter is missing');
+});
+
 test('only the lead sets terms, the charter, the bid and the listing: a member is refused, an outsider sees nothing', async () => {
   const partner = await agentFor(people.partner);
   const outsider = await agentFor(people.outsider);

@@ -7,6 +7,7 @@ import { paths } from '../../platform/paths.ts';
 import { RuleError } from '../ledger/contracts.rules.ts';
 import * as repository from './consortia.repository.ts';
 import {
+  agreementSchema,
   allocationsFrom,
   answerSchema,
   charterSchema,
@@ -231,6 +232,23 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
       .status(errors ? 400 : 200)
       .view(view('charter'), { title: 'Lead charter', consortium, values, errors });
   };
+  app.post<IdParams>('/consortia/:id/terms/agree', signedIn, async (request, reply) => {
+    const form = parseForm(agreementSchema, request.body);
+    if (!form.ok)
+      return show(request, reply, { errors: formErrors([['agree', 'Agree to the terms shown on this page']]) });
+    try {
+      await consortia.agreeTerms(request.params.id, form.data.version, actorOf(request));
+    } catch (error) {
+      return show(request, reply, { errors: ruleErrors(error, 'agree') });
+    }
+    return back(
+      reply,
+      request.params.id,
+      `You have agreed to version ${form.data.version} of the fair terms.`,
+      '#terms',
+    );
+  });
+
   app.get<IdParams>('/consortia/:id/charter', signedIn, async (request, reply) =>
     charterPage(request, reply, async (id): Promise<Record<string, string>> => {
       const [latest] = await repository.charterVersions(database, id);

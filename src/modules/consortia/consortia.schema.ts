@@ -52,6 +52,9 @@ export const decisionSchema = z.object({
 
 export const listingSchema = z.object({ listed: yesNo('Choose whether the consortium is listed') });
 
+/** The version of the terms the member read and agrees to. */
+export const agreementSchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
+
 /** Allocation fields are named `cell:<lot id>:<district>`, each with the member's id, or empty for nobody. */
 export function allocationsFrom(body: unknown) {
   if (typeof body !== 'object' || body === null) return [];

@@ -45,6 +45,10 @@ export function accessTo(
   };
 }
 
+/** The members who must agree to the terms: every one that has accepted, besides the lead that wrote them. */
+export const termsPartiesOf = <M extends Pick<repository.Member, 'role' | 'status'>>(members: M[]) =>
+  members.filter((member) => member.role !== 'lead' && member.status === 'accepted');
+
 export function consortiaService({ database }: { database: Database }) {
   const audit = (sql: SqlRunner, actor: Actor, action: string, id: string, details: Record<string, unknown> = {}) =>
     recordAuditSql(sql, {
@@ -184,6 +188,38 @@ export function consortiaService({ database }: { database: Database }) {
       return flags;
     },
 
+    /**
+     * A member agrees, for its organisations in the consortium, to the version of the terms it read. Only the
+     * version in force can be agreed: terms changed since are read again first. The lead wrote them.
+     */
+    async agreeTerms(id: string, version: number, actor: Actor) {
+      const { consortium, members, access } = await load(id, actor);
+      if (!access.isMember) throw forbidden('the consortium’s members');
+      if (consortium.status === 'withdrawn') throw new RuleError('The consortium has been withdrawn.', 'agree');
+      const [latest] = await repository.termsVersions(database, id);
+      if (!latest) throw new RuleError('There are no terms to agree to yet.', 'agree');
+      if (latest.version !== version)
+        throw new RuleError(
+          `The terms have changed since you read them: read version ${latest.version}, then agree to it.`,
+          'agree',
+        );
+      const mine = termsPartiesOf(members).filter((member) => actor.organisationIds.includes(member.organisation_id));
+      if (mine.length === 0) throw new RuleError('The lead recorded these terms: it has agreed to them.', 'agree');
+      await database.transaction(async (tx) => {
+        for (const member of mine)
+          await repository.insertAgreement(tx, {
+            consortiumId: id,
+            version,
+            organisationId: member.organisation_id,
+            userId: actor.userId,
+          });
+        await audit(tx, actor, 'terms.agree', id, {
+          version,
+          organisationIds: mine.map((member) => member.organisation_id),
+        });
+      });
+    },
+
     async recordCharter(
       id: string,
       charter: { leadDelivers: boolean; leadDelivery: string; conflictsOfInterest: string; willNotCompete: boolean },
@@ -207,7 +243,7 @@ export function consortiaService({ database }: { database: Database }) {
 
     /**
      * Names the consortium as a bidder: the buyer can then award the opportunity to it. It must have a member
-     * besides its lead, agreed terms and a lead charter, and the opportunity must still be open.
+     * besides its lead, terms every member has agreed to and a lead charter, and the opportunity must still be open.
      */
     async bid(id: string, actor: Actor) {
       const { consortium, members } = await asLead(id, actor);
@@ -218,11 +254,17 @@ export function consortiaService({ database }: { database: Database }) {
         repository.termsVersions(database, id),
         repository.charterVersions(database, id),
       ]);
+      const latest = terms[0];
+      const agreed = latest ? await repository.termsAgreements(database, id, latest.version) : [];
+      const waiting = termsPartiesOf(members).filter(
+        (member) => !agreed.some((agreement) => agreement.organisation_id === member.organisation_id),
+      );
       const missing = [
-        members.some((member) => member.role !== 'lead' && member.status === 'accepted')
-          ? null
-          : 'a member besides the lead',
-        terms.length ? null : 'fair terms',
+        termsPartiesOf(members).length > 0 ? null : 'a member besides the lead',
+        latest ? null : 'fair terms',
+        latest && waiting.length > 0
+          ? `every member’s agreement to the terms in force (still to agree: ${waiting.map((member) => member.name).join(', ')})`
+          : null,
         charters.length ? null : 'a lead charter',
       ].filter((item): item is string => item !== null);
       if (missing.length) throw new RuleError(`Before bidding, the consortium needs ${missing.join(', ')}.`, 'bid');

@@ -77,6 +77,7 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
     { leadDelivers: true, leadDelivery: 'Medway', conflictsOfInterest: '', willNotCompete: true },
     asLead,
   );
+  await consortia.agreeTerms(id, 1, actor(partnerUser.id, [partner.id]));
 
   // Before it bids, the buyer cannot see it; after, the buyer sees its public face and can award to it.
   const buyerAgent = new Agent(context.app);

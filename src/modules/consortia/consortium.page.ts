@@ -3,7 +3,7 @@ import { formatPounds } from '../../platform/money.ts';
 import { districtName } from '../geography/geography.ts';
 import { formatSize, labelFor } from '../opportunities/documents/document-types.ts';
 import * as repository from './consortia.repository.ts';
-import type { Actor, ConsortiaService } from './consortia.service.ts';
+import { type Actor, type ConsortiaService, termsPartiesOf } from './consortia.service.ts';
 import { documentsOf } from './consortium-documents.ts';
 import { type FairnessFlag, type FairTerms, REFERRAL_ALLOCATION_LABELS } from './terms/index.ts';
 
@@ -42,6 +42,9 @@ export async function consortiumPage(
   const nameOf = new Map(members.map((member) => [member.organisation_id, member.name]));
   const ownerOf = new Map(allocations.map((cell) => [`${cell.lot_id}:${cell.district}`, cell.organisation_id]));
   const [latestTerms] = terms;
+  const agreements = latestTerms ? await repository.termsAgreements(sql, id, latestTerms.version) : [];
+  const agreedBy = new Map(agreements.map((agreement) => [agreement.organisation_id, agreement]));
+  const parties = termsPartiesOf(members);
   return {
     title: consortium.name,
     consortium,
@@ -86,6 +89,15 @@ export async function consortiumPage(
       exitTerms: latestTerms.terms.exitTerms,
       flags: latestTerms.flags,
       earlierVersions: terms.length - 1,
+      agreed: parties.flatMap((member) => {
+        const agreement = agreedBy.get(member.organisation_id);
+        return agreement ? [{ name: member.name, at: agreement.agreed_at, by: agreement.agreed_by_name }] : [];
+      }),
+      waiting: parties.filter((member) => !agreedBy.has(member.organisation_id)).map((member) => member.name),
+      // The person's own organisations that have still to agree to this version.
+      canAgree: parties.some(
+        (member) => actor?.organisationIds.includes(member.organisation_id) && !agreedBy.has(member.organisation_id),
+      ),
     },
     charter: charters[0],
     charterVersions: charters.length,
