@@ -24,6 +24,7 @@ const expectedPolicies: Record<string, PolicyName> = {
   'GET /consortia/:id/terms': 'signedIn',
   'POST /consortia/:id/terms': 'signedIn',
   'POST /consortia/:id/terms/agree': 'signedIn',
+  'GET /consortia/:id/partners': 'signedIn',
   'GET /consortia/:id/charter': 'signedIn',
   'POST /consortia/:id/charter': 'signedIn',
   'POST /consortia/:id/decisions': 'signedIn',

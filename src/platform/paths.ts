@@ -127,6 +127,7 @@ export const paths = {
     documents: ({ id }: { id: string }) => `/consortia/${id}/documents`,
     document: ({ id, documentId }: { id: string; documentId: string }) => `/consortia/${id}/documents/${documentId}`,
     cashflow: ({ id }: { id: string }) => `/consortia/${id}/cashflow`,
+    partners: ({ id }: { id: string }) => `/consortia/${id}/partners`,
     rating: ({ id }: { id: string }) => `/consortia/${id}/rating`,
     suggestion: ({ opportunityId }: { opportunityId: string }) =>
       `/opportunities/${opportunityId}/consortium-suggestion`,

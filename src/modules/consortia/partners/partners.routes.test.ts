@@ -25,6 +25,7 @@ const lots = { coast: '', thanet: '' };
 const people = { requester: '', helper: '', small: '', outsider: '', twoOrgs: '' };
 const organisations = { requester: '', helper: '', small: '', nearby: '', outsider: '', second: '' };
 let requestId = '';
+let formedConsortium = '';
 
 before(async () => {
   context = await createTestApp();
@@ -345,6 +346,41 @@ test('the lead of a consortium forming for the opportunity invites partners stra
   );
   assert.equal(invited.statusCode, 303);
   assert.match((await requester.get(search)).body, /Already a member of Swale Health and Housing, or invited to it/);
+  formedConsortium = consortium;
+});
+
+test('the lead finds partners for its consortium without posting a request: what none of its members has', async () => {
+  const requester = await agentFor(people.requester);
+  const partnersPage = `${formedConsortium}/partners`;
+  assert.match((await requester.get(formedConsortium)).body, /Find partners who complement this consortium/);
+  const before = await requester.get(partnersPage);
+  assert.equal(before.statusCode, 200);
+  assert.match(before.body, /<h1 class="govuk-heading-l">Partners that complement Swale Health and Housing<\/h1>/);
+  assert.match(before.body, /Services: Health and saving lives/);
+  assert.match(before.body, /Areas: Dover and Thanet/);
+  const ranked = [
+    ...before.body.matchAll(/<h2 class="govuk-heading-s govuk-!-margin-bottom-1">\d+\. <a [^>]+>([^<]+)</g),
+  ];
+  assert.equal(ranked[0]?.[1], 'Dover Health Partners');
+  assert.match(before.body, /Already a member of Swale Health and Housing, or invited to it/);
+  assert.match(before.body, new RegExp(`href="${formedConsortium}">Back to Swale Health and Housing`));
+
+  // Invited is not yet in: once the helper accepts, the consortium lacks nothing the opportunity asks for.
+  const helper = await agentFor(people.helper);
+  assert.equal((await helper.get(partnersPage)).statusCode, 403, 'invited, not yet a member: not the lead');
+  const answered = await helper.post(
+    `${formedConsortium}/members/${organisations.helper}/answer`,
+    { answer: 'accept' },
+    { from: formedConsortium },
+  );
+  assert.equal(answered.statusCode, 303);
+  assert.equal((await helper.get(partnersPage)).statusCode, 403, 'a member, not the lead');
+  const after = await requester.get(partnersPage);
+  assert.match(after.body, /already offers every service, covers every area and delivers every outcome/);
+  assert.equal((await (await agentFor(people.outsider)).get(partnersPage)).statusCode, 404);
+  const visitor = await (await agentFor()).get(partnersPage);
+  assert.equal(visitor.statusCode, 303);
+  assert.match(String(visitor.headers.location), /^\/sign-in/);
 });
 
 test('only the requester’s members search and withdraw; a withdrawn request is kept but closed', async () => {

@@ -146,7 +146,14 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     const invited = new Set(result.consortium?.member_ids ?? []);
     return reply.view(view('search'), {
       title: `Partners for ${result.request.organisation_name}`,
-      request: result.request,
+      subject: {
+        name: result.request.organisation_name,
+        asks: 'your request asks for',
+        lacks: 'What your organisation lacks for this request',
+        profiles: 'its profile',
+        isConsortium: false,
+      },
+      back: { href: paths.partners.show({ id: result.request.id }), text: 'Back to your request' },
       opportunity: result.opportunity,
       gaps: {
         services: inWords(result.gaps.services.map(serviceLabel)),
@@ -166,6 +173,44 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
         result.more && page < MAX_PAGE
           ? `${paths.partners.search({ id: result.request.id })}?page=${page + 1}`
           : undefined,
+    });
+  });
+  app.get<IdParams>('/consortia/:id/partners', signedIn, async (request, reply) => {
+    const page = pageOf(request);
+    const result = await partners.partnersForConsortium(request.params.id, actorOf(request), {
+      page,
+      pageSize: PAGE_SIZE,
+    });
+    const titles = new Map((await impact.outcomesNamed(result.gaps.outcomes)).map((item) => [item.code, item.title]));
+    const outcomeTitle = (code: string) => titles.get(code) ?? code;
+    const invited = new Set(result.consortium.member_ids);
+    const here = paths.consortia.partners({ id: result.consortium.id });
+    return reply.view(view('search'), {
+      title: `Partners for ${result.consortium.name}`,
+      subject: {
+        name: result.consortium.name,
+        asks: 'the opportunity asks for',
+        lacks: 'What none of the consortium’s members offers, serves or delivers',
+        profiles: 'its members’ profiles',
+        isConsortium: true,
+      },
+      back: { href: paths.consortia.show({ id: result.consortium.id }), text: `Back to ${result.consortium.name}` },
+      opportunity: result.opportunity,
+      gaps: {
+        services: inWords(result.gaps.services.map(serviceLabel)),
+        districts: inWords(result.gaps.districts.map(districtName)),
+        outcomes: inWords(result.gaps.outcomes.map((code) => `“${outcomeTitle(code)}”`)),
+      },
+      consortium: result.consortium,
+      matches: result.matches.map((match, index) => ({
+        ...match,
+        rank: (page - 1) * PAGE_SIZE + index + 1,
+        reasons: reasonsFor(match, { valuePence: result.wanted.valuePence, outcomeTitle }),
+        invited: invited.has(match.id),
+      })),
+      page,
+      previous: page > 1 ? `${here}?page=${page - 1}` : undefined,
+      next: result.more && page < MAX_PAGE ? `${here}?page=${page + 1}` : undefined,
     });
   });
 };

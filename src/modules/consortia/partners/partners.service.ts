@@ -6,8 +6,8 @@ import type { Mailer } from '../../../platform/mail.ts';
 import { paths } from '../../../platform/paths.ts';
 import { districts as allDistricts } from '../../geography/geography.ts';
 import { RuleError } from '../../ledger/contracts.rules.ts';
-import type { Actor } from '../consortia.service.ts';
-import { gapsOf, rankPartners, type Wanted } from './partners.ranking.ts';
+import { type Actor, consortiaService } from '../consortia.service.ts';
+import { type Gaps, gapsOf, rankPartners, type Wanted } from './partners.ranking.ts';
 import * as repository from './partners.repository.ts';
 import type { ReplyInput, RequestInput } from './partners.schema.ts';
 
@@ -54,6 +54,7 @@ export function wantedBy(
 }
 
 export function partnersService({ database }: { database: Database }) {
+  const consortia = consortiaService({ database });
   const audit = (sql: SqlRunner, actor: Actor, action: string, id: string, details: Record<string, unknown> = {}) =>
     recordAuditSql(sql, {
       actorUserId: actor.userId,
@@ -218,6 +219,48 @@ export function partnersService({ database }: { database: Database }) {
         matches: rows.slice(0, pageSize),
         more: rows.length > pageSize,
         consortium,
+      };
+    },
+
+    /**
+     * For the lead of a forming consortium, without posting a request: organisations that complement the
+     * consortium as a whole on everything its opportunity asks for. Its gaps are what none of its members (the
+     * lead and those who have accepted) offers, serves or delivers as core impact.
+     */
+    async partnersForConsortium(id: string, actor: Actor, { page, pageSize }: { page: number; pageSize: number }) {
+      const { consortium, members, access } = await consortia.load(id, actor);
+      if (!access.isLead)
+        throw new HttpError(403, 'You do not have permission to do this', 'Only the lead organisation’s members can.');
+      if (consortium.status !== 'forming')
+        throw new HttpError(409, 'Partners cannot be added now', 'The consortium has bid, so its members are settled.');
+      const opportunity = await repository.findOpportunity(database, consortium.opportunity_id);
+      if (!opportunity) throw noOpportunity();
+      const lots = await repository.lotsOf(database, opportunity.id);
+      const wanted = wantedBy({ lot_ids: [], districts: [], services: [] }, opportunity, lots);
+      const inIt = members.filter((member) => member.status === 'accepted');
+      const memberGaps = await Promise.all(inIt.map((member) => gapsOf(database, member.organisation_id, wanted)));
+      const lackedByAll = (pick: (gaps: Gaps) => string[]) =>
+        pick(wanted).filter((code) => memberGaps.every((gaps) => !gaps || pick(gaps).includes(code)));
+      const gaps: Gaps = {
+        services: lackedByAll((gaps) => gaps.services),
+        districts: lackedByAll((gaps) => gaps.districts),
+        outcomes: lackedByAll((gaps) => gaps.outcomes),
+      };
+      const rows = await rankPartners(database, consortium.lead_organisation_id, wanted, gaps, {
+        limit: pageSize + 1,
+        offset: (page - 1) * pageSize,
+      });
+      return {
+        consortium: {
+          id: consortium.id,
+          name: consortium.name,
+          member_ids: members.filter((member) => member.status !== 'declined').map((member) => member.organisation_id),
+        },
+        opportunity,
+        wanted,
+        gaps,
+        matches: rows.slice(0, pageSize),
+        more: rows.length > pageSize,
       };
     },
   };
