@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqlRunner } from '../../db/client.ts';
 import { compileRecord } from '../ocds/ocds-compile.ts';
 import type { Json } from '../ocds/ocds-file.ts';
+import { EXTENSIONS } from '../opportunities/opportunities.ocds.ts';
 import { formatDay, formatQuantity, RESULT_STATUS } from './transparency.presenter.ts';
 import * as repository from './transparency.repository.ts';
 
@@ -19,7 +20,7 @@ import * as repository from './transparency.repository.ts';
 
 export const METRICS_EXTENSION =
   'https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json';
-export const UK_EXTENSION = 'https://raw.githubusercontent.com/cabinetoffice/ocds_uk_extension/main/extension.json';
+export const UK_EXTENSION = EXTENSIONS.uk;
 
 type Contract = repository.PublishedContract;
 type Commitment = repository.CommitmentRow;
