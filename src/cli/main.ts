@@ -90,7 +90,7 @@ export async function runCli(argv: string[]): Promise<number> {
     } else if (command === 'publish-social-value-ocds') {
       const result = await publishAllImplementationReleases(database, new Date());
       console.log(
-        `${result.published} of ${result.opportunities} contracting processes had new social value to publish.`,
+        `${result.published} of ${result.opportunities + result.contracts} contracting processes had new social value to publish.`,
       );
     } else if (command === 'create-admin') {
       const result = await createAdmin({ config, database, mailer }, argument ?? '', values.name);

@@ -1,13 +1,14 @@
 import { type Executor, sqlRunnerOf } from '../../db/client.ts';
-import { publishImplementationRelease } from '../transparency/transparency.ocds.ts';
+import { publishDirectContractRelease, publishImplementationRelease } from '../transparency/transparency.ocds.ts';
 import * as repository from './contracts.repository.ts';
 
 /**
- * Brings the OCDS export of a published contract's opportunity up to date, in the same transaction as the change:
- * an implementation release with its commitments and results (none when nothing it shows has changed, or when the
- * contract did not come through the pipeline and so has no OCDS process).
+ * Brings the OCDS export of a published contract up to date, in the same transaction as the change: for one made
+ * through the pipeline, an implementation release on its opportunity's process; for one entered directly, a
+ * release of its own process. None when nothing it shows has changed, or the contract is not published.
  */
 export async function publishOpenData(tx: Executor, contractId: string, date: Date) {
   const [contract] = await repository.publishedOpportunityOf(tx, contractId);
   if (contract) await publishImplementationRelease(sqlRunnerOf(tx), contract.opportunityId, date);
+  else await publishDirectContractRelease(sqlRunnerOf(tx), contractId, date);
 }

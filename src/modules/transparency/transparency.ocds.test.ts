@@ -7,13 +7,14 @@ import addFormatsModule from 'ajv-formats';
 import { buildOrganisation } from '../../../test/support/factories.ts';
 import { buildBuyer, opportunityInput } from '../../../test/support/opportunity-factories.ts';
 import { createTestApp, type TestContext } from '../../../test/support/test-app.ts';
-import { addCommitment, addResult } from '../../../test/support/transparency-factories.ts';
+import { addCommitment, addResult, buildContract } from '../../../test/support/transparency-factories.ts';
 import { opportunitiesService } from '../opportunities/opportunities.service.ts';
 import {
   classification,
   contractImplementation,
   METRICS_EXTENSION,
   publishAllImplementationReleases,
+  publishDirectContractRelease,
   publishImplementationRelease,
   UK_EXTENSION,
 } from './transparency.ocds.ts';
@@ -105,10 +106,11 @@ test('a published contract adds an implementation release that validates, with m
     status: 'queried',
   });
   const result = await publishAllImplementationReleases(context.database, new Date('2026-11-25T10:00:00Z'));
-  assert.deepEqual(result, { opportunities: 1, published: 1 });
+  assert.deepEqual(result, { opportunities: 1, contracts: 0, published: 1 });
   // Unchanged: no second release.
   assert.deepEqual(await publishAllImplementationReleases(context.database, new Date('2026-11-25T11:00:00Z')), {
     opportunities: 1,
+    contracts: 0,
     published: 0,
   });
 
@@ -188,6 +190,58 @@ test('a new result makes a new implementation release; a met target is rated met
   );
   assert.equal(delivery?.status, 'met');
   assert.ok(delivery?.dateMet);
+});
+
+test('a contract entered directly is a process of its own: buyer, supplier, award and contract with its implementation', async () => {
+  const { without } = await measures();
+  const [version] = await context.database.query<{ versionId: string }>(
+    'SELECT framework_version_id AS "versionId" FROM contracts WHERE id = $1',
+    [contractId],
+  );
+  assert.ok(version);
+  const direct = await buildContract(context.database, version, { title: 'Warm homes advice', published: false });
+  assert.equal(await publishDirectContractRelease(context.database, direct.id, new Date()), undefined, 'unpublished');
+  await context.database.query('UPDATE contracts SET published_at = now() WHERE id = $1', [direct.id]);
+  const commitment = await addCommitment(context.database, direct, { measureId: without.id, target: 4 });
+  await addResult(context.database, commitment, { periodStart: '2026-04-01', periodEnd: '2026-06-30', quantity: 1 });
+  const first = await publishAllImplementationReleases(context.database, new Date('2026-11-26T10:00:00Z'));
+  assert.deepEqual(first, { opportunities: 1, contracts: 1, published: 1 });
+  assert.equal(await publishDirectContractRelease(context.database, direct.id, new Date()), undefined, 'unchanged');
+
+  const directOcid = `${ocid.split('-').slice(0, 2).join('-')}-${direct.id}`;
+  const response = await context.app.inject({ method: 'GET', url: `/api/v1/ocds/records/${directOcid}` });
+  assert.equal(response.statusCode, 200);
+  const body = response.json() as { records: { releases: Json[]; compiledRelease: Json }[]; extensions: string[] };
+  assert.ok(validateRecordPackage(body), JSON.stringify(validateRecordPackage.errors?.slice(0, 3)));
+  const [record] = body.records;
+  const [release] = record?.releases ?? [];
+  assert.ok(release && validateRelease(release), JSON.stringify(validateRelease.errors));
+  assert.deepEqual(release.tag, ['award', 'contract', 'implementation']);
+  assert.deepEqual(
+    (release.parties as { id: string; roles: string[] }[]).map((party) => [party.id, party.roles]),
+    [
+      [direct.buyerId, ['buyer']],
+      [direct.supplierId, ['supplier']],
+    ],
+  );
+  const [contract] = (release.contracts ?? []) as (OcdsContract & { title: string; status: string })[];
+  assert.equal(contract?.title, 'Warm homes advice');
+  assert.equal(contract?.status, 'active');
+  assert.equal(contract?.awardID, `${directOcid}-award-1`);
+  assert.deepEqual(
+    contract?.agreedMetrics.map((metric) => metric.observations[0]?.measure),
+    [4],
+  );
+  assert.ok(body.extensions.includes(UK_EXTENSION));
+
+  // A new result is a change: a new release of the same process.
+  await addResult(context.database, commitment, { periodStart: '2026-07-01', periodEnd: '2026-09-30', quantity: 2 });
+  assert.ok(await publishDirectContractRelease(context.database, direct.id, new Date('2026-11-27T10:00:00Z')));
+  const [count] = await context.database.query<{ count: number }>(
+    'SELECT count(*)::int AS count FROM ocds_releases WHERE ocid = $1',
+    [directOcid],
+  );
+  assert.equal(count?.count, 2);
 });
 
 test('a published contract without commitments says why it has no agreed metrics', () => {

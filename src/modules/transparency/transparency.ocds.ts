@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqlRunner } from '../../db/client.ts';
 import { compileRecord } from '../ocds/ocds-compile.ts';
 import type { Json } from '../ocds/ocds-file.ts';
-import { EXTENSIONS } from '../opportunities/opportunities.ocds.ts';
+import { EXTENSIONS, ocidFor } from '../opportunities/opportunities.ocds.ts';
 import { formatDay, formatQuantity, RESULT_STATUS } from './transparency.presenter.ts';
 import * as repository from './transparency.repository.ts';
 
@@ -200,6 +200,87 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
   return releaseId;
 }
 
+/**
+ * A contract a commissioner entered directly has no tender on the platform, so it is a contracting process of its
+ * own (ocidFor its id). Each release carries all of it: the buyer and supplier, the award, and the contract with
+ * its commitments and results. A new one is published whenever what it says changes, as for the others.
+ */
+export async function publishDirectContractRelease(sql: SqlRunner, contractId: string, date: Date) {
+  const contract = await repository.findPublishedContract(sql, contractId);
+  if (!contract || contract.opportunity_id !== null) return undefined;
+  const [commitments, results] = await Promise.all([
+    repository.commitmentsOf(sql, [contract.id]),
+    repository.resultsOf(sql, [contract.id]),
+  ]);
+  const ocid = ocidFor(contract.id);
+  const today = date.toISOString().slice(0, 10);
+  const award = { id: `${ocid}-award-1`, status: 'active' };
+  const buyer = { id: contract.buyer_id, name: contract.buyer_name };
+  const supplier = { id: contract.supplier_id, name: contract.supplier_name };
+  const value = contract.value_pence === null ? undefined : { amount: contract.value_pence / 100, currency: 'GBP' };
+  const period =
+    contract.start_date || contract.end_date
+      ? { startDate: instant(contract.start_date), endDate: instant(contract.end_date) }
+      : undefined;
+  const ended = contract.end_date !== null && contract.end_date < today;
+  const content = JSON.parse(
+    JSON.stringify({
+      parties: [
+        { ...buyer, roles: ['buyer'] },
+        { ...supplier, roles: ['supplier'] },
+      ],
+      buyer,
+      awards: [{ ...award, title: contract.title, suppliers: [supplier], value, contractPeriod: period }],
+      contracts: [
+        {
+          ...contractImplementation(
+            { id: `${ocid}-contract-1`, awardID: award.id },
+            [contract],
+            commitments,
+            results,
+            today,
+          ),
+          title: contract.title,
+          description: contract.description || undefined,
+          status: ended ? 'terminated' : 'active',
+          value,
+          period,
+        },
+      ],
+    }),
+  ) as Json;
+  const releaseId = `${ocid}-${createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)}`;
+  const [known] = await sql.query<{ releases: number; this: boolean }>(
+    `SELECT count(*)::int AS releases, bool_or(release_id = $2) AS this FROM ocds_releases WHERE ocid = $1`,
+    [ocid, releaseId],
+  );
+  if (known?.this) return undefined;
+  const tag = known?.releases ? ['contractUpdate', 'implementationUpdate'] : ['award', 'contract', 'implementation'];
+  const release = {
+    ocid,
+    id: releaseId,
+    date: date.toISOString(),
+    tag,
+    initiationType: 'tender',
+    language: 'en',
+    ...content,
+  };
+  await sql.query(
+    `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
+     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::json)`,
+    [
+      ocid,
+      releaseId,
+      date,
+      tag,
+      JSON.stringify({ extensions: [METRICS_EXTENSION, UK_EXTENSION] }),
+      JSON.stringify(release),
+    ],
+  );
+  await recompile(sql, ocid);
+  return releaseId;
+}
+
 async function recompile(sql: SqlRunner, ocid: string) {
   const releases = await sql.query<{ release: Json }>(
     'SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY date, release_id',
@@ -217,7 +298,10 @@ async function recompile(sql: SqlRunner, ocid: string) {
   );
 }
 
-/** Brings every opportunity's implementation release up to date, each in its own transaction. */
+/**
+ * Brings the implementation release of every opportunity with published contracts, and the release of every
+ * published contract entered directly, up to date, each in its own transaction.
+ */
 export async function publishAllImplementationReleases(
   database: SqlRunner & { transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> },
   date: Date,
@@ -226,10 +310,17 @@ export async function publishAllImplementationReleases(
     `SELECT DISTINCT opportunity_id FROM contracts
       WHERE published_at IS NOT NULL AND opportunity_id IS NOT NULL ORDER BY opportunity_id`,
   );
+  const direct = await database.query<{ id: string }>(
+    'SELECT id FROM contracts WHERE published_at IS NOT NULL AND opportunity_id IS NULL ORDER BY id',
+  );
   let published = 0;
   for (const { opportunity_id } of opportunities) {
     const releaseId = await database.transaction((tx) => publishImplementationRelease(tx, opportunity_id, date));
     if (releaseId) published += 1;
   }
-  return { opportunities: opportunities.length, published };
+  for (const { id } of direct) {
+    const releaseId = await database.transaction((tx) => publishDirectContractRelease(tx, id, date));
+    if (releaseId) published += 1;
+  }
+  return { opportunities: opportunities.length, contracts: direct.length, published };
 }
