@@ -310,6 +310,17 @@ export const biddingFor = (sql: SqlRunner, opportunityId: string) =>
     [opportunityId],
   );
 
+/**
+ * The consortium's status, with its row locked until the transaction ends: answering an invitation, recording
+ * or agreeing to terms, and bidding each take this lock, so a bid never passes on a check another change undoes.
+ */
+export async function lockedStatus(sql: SqlRunner, consortiumId: string) {
+  const [row] = await sql.query<{ status: ConsortiumStatus }>('SELECT status FROM consortia WHERE id = $1 FOR UPDATE', [
+    consortiumId,
+  ]);
+  return row?.status;
+}
+
 export async function setStatus(sql: SqlRunner, ids: readonly string[], status: ConsortiumStatus) {
   await sql.query(
     `UPDATE consortia SET status = $2, bid_at = CASE WHEN $2 = 'bid' THEN now() ELSE bid_at END

@@ -237,7 +237,7 @@ test('each member agrees to the terms in force; the consortium bids only when ev
   const stale = await partner.post(agree, { version: '1' }, { from: page() });
   assert.equal(stale.statusCode, 400);
   assert.match(stale.body, /govuk-error-summary/);
-  assert.match(stale.body, /href="#agree"/);
+  assert.match(stale.body, /href="#terms"/);
   assert.match(stale.body, /The terms have changed since you read them: read version 2, then agree to it/);
   const nonsense = await partner.post(agree, { version: 'latest' }, { from: page() });
   assert.equal(nonsense.statusCode, 400);
@@ -282,7 +282,18 @@ test('only the lead sets terms, the charter, the bid and the listing: a member i
     ['GET', '/charter'],
     ['POST', '/charter', charter],
     ['GET', '/terms'],
-    ['POST', '/terms', { maxPaymentDays: '10' }],
+    [
+      'POST',
+      '/terms',
+      {
+        maxPaymentDays: '30',
+        managementFeePercent: '10',
+        referralAllocation: 'rotation',
+        riskSharing: 'Shared.',
+        exitNoticeDays: '90',
+        exitTerms: 'Notice.',
+      },
+    ],
     ['POST', '/bid', {}],
     ['POST', '/listing', { listed: 'yes' }],
   ];

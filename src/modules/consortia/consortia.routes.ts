@@ -239,7 +239,7 @@ export const consortiaModule: FastifyPluginAsync<ModuleOptions> = async (app, { 
     try {
       await consortia.agreeTerms(request.params.id, form.data.version, actorOf(request));
     } catch (error) {
-      return show(request, reply, { errors: ruleErrors(error, 'agree') });
+      return show(request, reply, { errors: ruleErrors(error, 'terms') });
     }
     return back(
       reply,

@@ -75,6 +75,16 @@ export function consortiaService({ database }: { database: Database }) {
     return loaded;
   };
 
+  /** Inside a transaction: locks the consortium and refuses the change unless it is still forming. */
+  const whileForming = async (tx: SqlRunner, id: string, refused: string, field?: string) => {
+    const status = await repository.lockedStatus(tx, id);
+    if (status !== 'forming')
+      throw new RuleError(
+        `The consortium has ${status === 'withdrawn' ? 'been withdrawn' : 'bid'}: ${refused}.`,
+        field,
+      );
+  };
+
   return {
     load,
 
@@ -136,6 +146,7 @@ export function consortiaService({ database }: { database: Database }) {
       const { access } = await load(id, actor);
       if (!access.invitations.includes(organisationId)) throw forbidden('the invited organisation’s members');
       await database.transaction(async (tx) => {
+        await whileForming(tx, id, 'its invitations can no longer be answered');
         const answered = await repository.answerInvitation(tx, {
           consortiumId: id,
           organisationId,
@@ -182,6 +193,7 @@ export function consortiaService({ database }: { database: Database }) {
         await currentFairnessDefaults(database),
       );
       await database.transaction(async (tx) => {
+        await whileForming(tx, id, 'its terms are settled', 'maxPaymentDays');
         const version = await repository.insertTerms(tx, id, terms, flags, actor.userId);
         await audit(tx, actor, 'terms', id, { version, flags: flags.map((flag) => flag.code) });
       });
@@ -193,19 +205,19 @@ export function consortiaService({ database }: { database: Database }) {
      * version in force can be agreed: terms changed since are read again first. The lead wrote them.
      */
     async agreeTerms(id: string, version: number, actor: Actor) {
-      const { consortium, members, access } = await load(id, actor);
+      const { members, access } = await load(id, actor);
       if (!access.isMember) throw forbidden('the consortium’s members');
-      if (consortium.status === 'withdrawn') throw new RuleError('The consortium has been withdrawn.', 'agree');
-      const [latest] = await repository.termsVersions(database, id);
-      if (!latest) throw new RuleError('There are no terms to agree to yet.', 'agree');
-      if (latest.version !== version)
-        throw new RuleError(
-          `The terms have changed since you read them: read version ${latest.version}, then agree to it.`,
-          'agree',
-        );
       const mine = termsPartiesOf(members).filter((member) => actor.organisationIds.includes(member.organisation_id));
-      if (mine.length === 0) throw new RuleError('The lead recorded these terms: it has agreed to them.', 'agree');
+      if (mine.length === 0) throw new RuleError('The lead recorded these terms: it has agreed to them.', 'terms');
       await database.transaction(async (tx) => {
+        await whileForming(tx, id, 'its terms are settled', 'terms');
+        const [latest] = await repository.termsVersions(tx, id);
+        if (!latest) throw new RuleError('There are no terms to agree to yet.', 'terms');
+        if (latest.version !== version)
+          throw new RuleError(
+            `The terms have changed since you read them: read version ${latest.version}, then agree to it.`,
+            'terms',
+          );
         for (const member of mine)
           await repository.insertAgreement(tx, {
             consortiumId: id,
@@ -246,29 +258,34 @@ export function consortiaService({ database }: { database: Database }) {
      * besides its lead, terms every member has agreed to and a lead charter, and the opportunity must still be open.
      */
     async bid(id: string, actor: Actor) {
-      const { consortium, members } = await asLead(id, actor);
+      const { consortium } = await asLead(id, actor);
       if (consortium.status !== 'forming') throw new RuleError('The consortium has already bid.', 'bid');
       if (consortium.opportunity_status !== 'published')
         throw new RuleError('The opportunity is no longer open for bids.', 'bid');
-      const [terms, charters] = await Promise.all([
-        repository.termsVersions(database, id),
-        repository.charterVersions(database, id),
-      ]);
-      const latest = terms[0];
-      const agreed = latest ? await repository.termsAgreements(database, id, latest.version) : [];
-      const waiting = termsPartiesOf(members).filter(
-        (member) => !agreed.some((agreement) => agreement.organisation_id === member.organisation_id),
-      );
-      const missing = [
-        termsPartiesOf(members).length > 0 ? null : 'a member besides the lead',
-        latest ? null : 'fair terms',
-        latest && waiting.length > 0
-          ? `every member’s agreement to the terms in force (still to agree: ${waiting.map((member) => member.name).join(', ')})`
-          : null,
-        charters.length ? null : 'a lead charter',
-      ].filter((item): item is string => item !== null);
-      if (missing.length) throw new RuleError(`Before bidding, the consortium needs ${missing.join(', ')}.`, 'bid');
       await database.transaction(async (tx) => {
+        // Checked under the consortium's lock: no answer, terms or agreement can slip in between.
+        if ((await repository.lockedStatus(tx, id)) !== 'forming')
+          throw new RuleError('The consortium has already bid.', 'bid');
+        const [members, terms, charters] = await Promise.all([
+          repository.membersOf(tx, id),
+          repository.termsVersions(tx, id),
+          repository.charterVersions(tx, id),
+        ]);
+        const latest = terms[0];
+        const agreed = latest ? await repository.termsAgreements(tx, id, latest.version) : [];
+        const parties = termsPartiesOf(members);
+        const waiting = parties.filter(
+          (member) => !agreed.some((agreement) => agreement.organisation_id === member.organisation_id),
+        );
+        const missing = [
+          parties.length > 0 ? null : 'a member besides the lead',
+          latest ? null : 'fair terms',
+          latest && waiting.length > 0
+            ? `every member’s agreement to the terms in force (still to agree: ${waiting.map((member) => member.name).join(', ')})`
+            : null,
+          charters.length ? null : 'a lead charter',
+        ].filter((item): item is string => item !== null);
+        if (missing.length) throw new RuleError(`Before bidding, the consortium needs ${missing.join(', ')}.`, 'bid');
         await repository.setStatus(tx, [id], 'bid');
         await audit(tx, actor, 'bid', id);
       });

@@ -78,6 +78,10 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
     asLead,
   );
   await consortia.agreeTerms(id, 1, actor(partnerUser.id, [partner.id]));
+  // Invited before the bid and not yet answered: once the consortium has bid, too late to join.
+  const lateUser = await buildUser(database);
+  const late = await buildOrganisation(database, { name: 'Late Group', members: [{ id: lateUser.id }] });
+  await consortia.invite(id, { organisationId: late.id, role: 'partner' }, asLead);
 
   // Before it bids, the buyer cannot see it; after, the buyer sees its public face and can award to it.
   const buyerAgent = new Agent(context.app);
@@ -85,6 +89,26 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
   assert.equal((await buyerAgent.get(`/consortia/${id}`)).statusCode, 404);
   await consortia.bid(id, asLead);
   await assert.rejects(consortia.bid(id, asLead), /already bid/);
+  await assert.rejects(
+    consortia.answer(id, late.id, true, actor(lateUser.id, [late.id])),
+    /The consortium has bid: its invitations can no longer be answered/,
+  );
+  await assert.rejects(
+    consortia.recordTerms(
+      id,
+      {
+        maxPaymentDays: 60,
+        managementFeeBasisPoints: 20_00,
+        referralAllocation: 'rotation',
+        pbrShares: [],
+        riskSharing: 'Changed after the bid.',
+        exitNoticeDays: 30,
+        exitTerms: 'None.',
+      },
+      asLead,
+    ),
+    /The consortium has bid: its terms are settled/,
+  );
   assert.equal((await buyerAgent.get(`/consortia/${id}`)).statusCode, 200);
 
   await opportunities.transition(opportunityId, 'close', buyer.actor);
