@@ -94,7 +94,12 @@ type Batch = CopiedEntry[];
 async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;
-  const batches = tx.copyTo ? copiedBatches(tx.copyTo, batchSize * 5) : aggregatedBatches(tx, batchSize);
+  // The bytes are read as UTF-8 (ledger.copied.ts), which only a UTF8 database guarantees them to be.
+  const [encoding] = tx.copyTo ? await tx.query<{ server_encoding: string }>('SHOW server_encoding') : [];
+  const batches =
+    tx.copyTo && encoding?.server_encoding === 'UTF8'
+      ? copiedBatches(tx.copyTo, batchSize * 5)
+      : aggregatedBatches(tx, batchSize);
   for await (const entries of batches) {
     for (const entry of entries) {
       const problem = 'malformed' in entry ? malformed(entry) : checkLink(entry, expectedSeq, previousHash);

@@ -126,7 +126,7 @@ function unusableReleases(releases: unknown[]): Map<number, Unusable> {
         name: String(id),
         reasons: [
           `Release ${first + 1} in the file has the same id in ${String(ocid)}: each release needs its own id, ` +
-            `so only the first of them, not this one (number ${index + 1}), is taken`,
+            `so this one (number ${index + 1}) is not imported`,
         ],
       });
     }

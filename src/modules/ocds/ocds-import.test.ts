@@ -184,7 +184,7 @@ test('a release without an id, and a second release with the same id, are report
       release: 'identity-2',
       reasons: [
         'Release 3 in the file has the same id in ocds-test-identity-2: each release needs its own id, ' +
-          'so only the first of them, not this one (number 8), is taken',
+          'so this one (number 8) is not imported',
       ],
     },
   ]);
@@ -192,6 +192,11 @@ test('a release without an id, and a second release with the same id, are report
     `SELECT count(*)::int AS count FROM ocds_releases WHERE ocid LIKE 'ocds-test-identity-%'`,
   );
   assert.equal(stored?.count, 7);
+  const [misplaced] = await database.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM ocds_releases
+      WHERE ocid LIKE 'ocds-test-identity-%' AND (release->>'id' <> release_id OR release->>'ocid' <> ocid)`,
+  );
+  assert.equal(misplaced?.count, 0, 'each stored release is the one its keys name');
   assert.match(describeOcdsReport(result), /Release number 4 in the file: It has no id/);
 });
 

@@ -4,6 +4,7 @@ import { Agent } from '../../../test/support/agent.ts';
 import { buildOrganisation, buildUser, sessionCookieFor } from '../../../test/support/factories.ts';
 import { buildBuyer } from '../../../test/support/opportunity-factories.ts';
 import { createTestApp, type TestContext } from '../../../test/support/test-app.ts';
+import { districts } from '../geography/geography.ts';
 import { londonLocal } from './opportunities.schema.ts';
 
 let context: TestContext;
@@ -71,6 +72,19 @@ test('a lot is delivered in the areas chosen for it; with none chosen, in all of
   ]);
   const shown = await agent.get(page);
   assert.match(shown.body, /Medway, Swale/);
+
+  // An opportunity naming no areas covers all of Kent and Medway, and so does a blank lot of it.
+  const anywhere = await createOpportunity(agent, body.id, { districts: [] });
+  const blank = `/opportunities/${anywhere}`;
+  assert.equal((await agent.post(`${blank}/lots`, { title: 'Anywhere' }, { from: blank })).statusCode, 303);
+  const [lot] = await context.database.query<{ districts: string[] }>(
+    'SELECT districts FROM opportunity_lots WHERE opportunity_id = $1',
+    [anywhere],
+  );
+  assert.deepEqual(
+    lot?.districts,
+    districts.map((district) => district.code),
+  );
 });
 
 test('visitors are sent to sign in; organisation members without a buying role are refused', async () => {

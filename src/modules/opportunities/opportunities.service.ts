@@ -10,6 +10,7 @@ import {
   setStatus as setConsortiumStatus,
 } from '../consortia/consortia.repository.ts';
 import { activeRequestsFor as partnerRequestsFor } from '../consortia/partners/partners.repository.ts';
+import { districts as allDistricts } from '../geography/geography.ts';
 import { organisationImpactService } from '../impact/organisation-impact.service.ts';
 import { createContractsForAwards } from '../ledger/contracts.pipeline.ts';
 import { listDocuments, listQuestions } from './documents/documents.repository.ts';
@@ -192,9 +193,14 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       const opportunity = await service.findForBuyer(id, actor);
       if (opportunity.status !== 'draft')
         throw new RuleError('Lots can only be added while the opportunity is a draft.');
-      // A lot with no areas of its own is delivered in all of the opportunity's, so that its lots and districts
-      // can be allocated to consortium members and suggested for.
-      const districts = input.districts.length > 0 ? input.districts : opportunity.districts;
+      // A lot with no areas of its own is delivered in all of the opportunity's (all of Kent and Medway when it
+      // names none), so that its lots and districts can be allocated to consortium members and suggested for.
+      const districts =
+        input.districts.length > 0
+          ? input.districts
+          : opportunity.districts.length > 0
+            ? opportunity.districts
+            : allDistricts.map((district) => district.code); // an opportunity naming no areas covers them all
       return db.transaction(async (tx) => {
         const lot = await repository.insertLot(tx, { ...input, districts, opportunityId: id });
         await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
