@@ -64,6 +64,8 @@ test('members rate only once delivery is completed', async () => {
 });
 
 test('after delivery each member organisation rates once, with what to fix for bad input', async () => {
+  // The invited organisation joins while the consortium is still forming; delivery then completes.
+  await fixture.consortia.answer(fixture.id, fixture.organisations.invitee, true, fixture.actors.invitee);
   await context.database.query(`UPDATE consortia SET status = 'completed' WHERE id = $1`, [fixture.id]);
   const partner = await fixture.agentFor('partner');
   assert.match((await partner.get(`/consortia/${fixture.id}`)).body, /Rate the lead/);
@@ -100,8 +102,7 @@ test('after delivery each member organisation rates once, with what to fix for b
 });
 
 test('the lead’s profile shows its average, how many ratings, and the latest comments', async () => {
-  const { consortia, organisations, actors } = fixture;
-  await consortia.answer(fixture.id, organisations.invitee, true, actors.invitee);
+  const { organisations } = fixture;
   const invitee = await fixture.agentFor('invitee');
   const rated = await invitee.post(
     page(),
