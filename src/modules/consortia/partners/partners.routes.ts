@@ -14,6 +14,8 @@ import { reasonsFor } from './partners.reasons.ts';
 import { replySchema, requestSchema } from './partners.schema.ts';
 import { partnersService } from './partners.service.ts';
 
+type PartnerSearch = Awaited<ReturnType<ReturnType<typeof partnersService>['partners']>>;
+
 type IdParams = { Params: { id: string } };
 type Values = Record<string, string | string[]>;
 const view = (name: string) => `consortia/partners/views/${name}.njk`;
@@ -137,13 +139,36 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
     return reply.redirect(paths.partners.show({ id: request.params.id }), 303);
   });
 
+  /** What both searches show alike: the gaps in words, the ranked matches with their reasons, and the pages. */
+  const searchResults = async (
+    result: Pick<PartnerSearch, 'gaps' | 'matches' | 'more' | 'wanted'> & { consortium?: { member_ids: string[] } },
+    page: number,
+    here: string,
+  ) => {
+    const titles = new Map((await impact.outcomesNamed(result.gaps.outcomes)).map((item) => [item.code, item.title]));
+    const outcomeTitle = (code: string) => titles.get(code) ?? code;
+    const invited = new Set(result.consortium?.member_ids ?? []);
+    return {
+      gaps: {
+        services: inWords(result.gaps.services.map(serviceLabel)),
+        districts: inWords(result.gaps.districts.map(districtName)),
+        outcomes: inWords(result.gaps.outcomes.map((code) => `“${outcomeTitle(code)}”`)),
+      },
+      matches: result.matches.map((match, index) => ({
+        ...match,
+        rank: (page - 1) * PAGE_SIZE + index + 1,
+        reasons: reasonsFor(match, { valuePence: result.wanted.valuePence, outcomeTitle }),
+        invited: invited.has(match.id),
+      })),
+      page,
+      previous: page > 1 ? `${here}?page=${page - 1}` : undefined,
+      next: result.more && page < MAX_PAGE ? `${here}?page=${page + 1}` : undefined,
+    };
+  };
+
   app.get<IdParams>('/partner-requests/:id/partners', signedIn, async (request, reply) => {
     const page = pageOf(request);
     const result = await partners.partners(request.params.id, actorOf(request), { page, pageSize: PAGE_SIZE });
-    const codes = [...result.gaps.outcomes];
-    const titles = new Map((await impact.outcomesNamed(codes)).map((outcome) => [outcome.code, outcome.title]));
-    const outcomeTitle = (code: string) => titles.get(code) ?? code;
-    const invited = new Set(result.consortium?.member_ids ?? []);
     return reply.view(view('search'), {
       title: `Partners for ${result.request.organisation_name}`,
       subject: {
@@ -155,36 +180,17 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
       },
       back: { href: paths.partners.show({ id: result.request.id }), text: 'Back to your request' },
       opportunity: result.opportunity,
-      gaps: {
-        services: inWords(result.gaps.services.map(serviceLabel)),
-        districts: inWords(result.gaps.districts.map(districtName)),
-        outcomes: inWords(result.gaps.outcomes.map((code) => `“${outcomeTitle(code)}”`)),
-      },
       consortium: result.consortium,
-      matches: result.matches.map((match, index) => ({
-        ...match,
-        rank: (page - 1) * PAGE_SIZE + index + 1,
-        reasons: reasonsFor(match, { valuePence: result.wanted.valuePence, outcomeTitle }),
-        invited: invited.has(match.id),
-      })),
-      page,
-      previous: page > 1 ? `${paths.partners.search({ id: result.request.id })}?page=${page - 1}` : undefined,
-      next:
-        result.more && page < MAX_PAGE
-          ? `${paths.partners.search({ id: result.request.id })}?page=${page + 1}`
-          : undefined,
+      ...(await searchResults(result, page, paths.partners.search({ id: result.request.id }))),
     });
   });
+
   app.get<IdParams>('/consortia/:id/partners', signedIn, async (request, reply) => {
     const page = pageOf(request);
     const result = await partners.partnersForConsortium(request.params.id, actorOf(request), {
       page,
       pageSize: PAGE_SIZE,
     });
-    const titles = new Map((await impact.outcomesNamed(result.gaps.outcomes)).map((item) => [item.code, item.title]));
-    const outcomeTitle = (code: string) => titles.get(code) ?? code;
-    const invited = new Set(result.consortium.member_ids);
-    const here = paths.consortia.partners({ id: result.consortium.id });
     return reply.view(view('search'), {
       title: `Partners for ${result.consortium.name}`,
       subject: {
@@ -196,21 +202,8 @@ export const partnersModule: FastifyPluginAsync<ModuleOptions> = async (app, { d
       },
       back: { href: paths.consortia.show({ id: result.consortium.id }), text: `Back to ${result.consortium.name}` },
       opportunity: result.opportunity,
-      gaps: {
-        services: inWords(result.gaps.services.map(serviceLabel)),
-        districts: inWords(result.gaps.districts.map(districtName)),
-        outcomes: inWords(result.gaps.outcomes.map((code) => `“${outcomeTitle(code)}”`)),
-      },
       consortium: result.consortium,
-      matches: result.matches.map((match, index) => ({
-        ...match,
-        rank: (page - 1) * PAGE_SIZE + index + 1,
-        reasons: reasonsFor(match, { valuePence: result.wanted.valuePence, outcomeTitle }),
-        invited: invited.has(match.id),
-      })),
-      page,
-      previous: page > 1 ? `${here}?page=${page - 1}` : undefined,
-      next: result.more && page < MAX_PAGE ? `${here}?page=${page + 1}` : undefined,
+      ...(await searchResults(result, page, paths.consortia.partners({ id: result.consortium.id }))),
     });
   });
 };
