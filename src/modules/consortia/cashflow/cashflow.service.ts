@@ -26,13 +26,14 @@ export function cashflowService({ database, consortia }: { database: Database; c
     /** The schedule in force, where the inputs come from, and each member's gap, or what is missing for it. */
     async check(id: string, actor: Actor) {
       const { consortium, access } = await asMember(id, actor);
-      const [schedule, terms, members, defaults, basis] = await Promise.all([
+      const [schedule, terms, members, defaults] = await Promise.all([
         repository.latestSchedule(database, id),
         repository.latestTerms(database, id),
         repository.memberWork(database, id),
         currentFairnessDefaults(database),
-        repository.contractBasis(database, id),
       ]);
+      // What the contract is known to be, to start the form from: needed only until a schedule is recorded.
+      const basis = schedule ? undefined : await repository.contractBasis(database, id);
       const maxShare = defaults.maxCashGapShareOfIncomeBasisPoints.value;
       const allocated = members.some((member) => member.cells > 0);
       const result = schedule && terms && allocated ? checkCashflow(schedule, terms, members, maxShare) : undefined;
