@@ -111,6 +111,10 @@ test('look for partners, form a consortium, agree fair terms, bid and be awarded
   await lead.getByRole('button', { name: 'Form the consortium' }).click();
   await expectAccessible(lead, 'new consortium');
   const consortiumUrl = lead.url();
+  await lead.getByRole('link', { name: 'Find partners who complement this consortium' }).click();
+  await expectAccessible(lead, 'partners that complement the consortium');
+  assert.match(await mainText(lead), /Partners that complement Swale and Medway Together/);
+  await lead.goto(consortiumUrl);
 
   await lead.getByLabel('Find an organisation in the directory by name').fill('Good Neighbours');
   await lead.getByRole('button', { name: 'Find' }).click();
