@@ -97,7 +97,7 @@ export function isoFromPostgres(text: string): string {
 }
 
 /** One call, with no Hash object to make: most of the cost of hashing a short text is the call itself. */
-export const sha256Hex = (data: string | Buffer): string => hash('sha256', data, 'hex');
+export const sha256Hex = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
 
 export const entryHash = (entry: EntryContent): string => sha256Hex(hashedText(entry));
 

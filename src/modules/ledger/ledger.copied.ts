@@ -1,5 +1,5 @@
 import { BinaryCopyReader } from '../../db/copy-binary.ts';
-import type { LinkedEntry } from './hash-chain.ts';
+import { GENESIS_HASH, type LinkedEntry, sha256Hex } from './hash-chain.ts';
 
 // On PostgreSQL verification reads the chain with binary COPY, the cheapest way out of the server, and writes each
 // entry's hashed text (hashedText in hash-chain.ts) straight from the row's bytes into a buffer that is hashed as
@@ -46,14 +46,39 @@ const POSTGRES_EPOCH_MS = 946_684_800_000;
 const DAY_MS = 86_400_000;
 const BLOCK = 1024 * 1024;
 
-/** The entries of binary COPY data, chunk by chunk as it streams from the server. */
+/**
+ * Reads binary COPY data chunk by chunk as it streams from the server. `check` follows the chain from
+ * `expectedSeq` and `previousHash`, hashing each row's text as it is written and keeping nothing of a row that
+ * holds; `entries` reads every row as an entry, checked by nothing.
+ */
 export class CopiedLedger {
+  /** The seq the next row must have, and the hash it must link to: those of the last row that held. */
+  expectedSeq: number;
+  previousHash: string;
   readonly #reader = new BinaryCopyReader(11);
   #out = Buffer.allocUnsafe(BLOCK);
   #at = 0;
   // The date part of the last timestamp written: consecutive entries are nearly always on the same day.
   #day = Number.NaN;
   #date = Buffer.alloc(10);
+  #stopped: CopiedEntry | null = null;
+
+  constructor(expectedSeq = 1, previousHash = GENESIS_HASH) {
+    this.expectedSeq = expectedSeq;
+    this.previousHash = previousHash;
+  }
+
+  /**
+   * Checks the chunk's rows in turn. Returns the first row that does not follow the chain (its seq is not the
+   * next, it does not link to the hash before, or its content does not match its hash), read in full for
+   * checkLink to say why; null while every row holds. Nothing after that row is checked.
+   */
+  check(chunk: Buffer): CopiedEntry | null {
+    this.#reader.push(chunk, (data, fields) => {
+      if (this.#stopped === null) this.#follow(data, fields);
+    });
+    return this.#stopped;
+  }
 
   entries(chunk: Buffer): CopiedEntry[] {
     const entries: CopiedEntry[] = [];
@@ -65,6 +90,33 @@ export class CopiedLedger {
     this.#reader.end();
   }
 
+  #follow(data: Buffer, fields: Int32Array): void {
+    const at = (column: number) => fields[2 * column] as number;
+    const length = (column: number) => fields[2 * column + 1] as number;
+    const seq = length(SEQ) === 8 ? int64(data, at(SEQ)) : Number.NaN;
+    // Once the link holds the previous hash is a hash, which needs no escaping: it is copied as it is.
+    if (
+      seq === this.expectedSeq &&
+      wellFormed(fields) &&
+      sameText(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), this.previousHash)
+    ) {
+      const start = this.#at;
+      const end = this.#write(data, fields, seq, true);
+      // The text is hashed at once and not kept: the next row is written in its place.
+      this.#at = start;
+      if (end >= 0) {
+        const out = this.#out;
+        const digest = sha256Hex(new Uint8Array(out.buffer, out.byteOffset + start, end - start));
+        if (sameText(data, at(HASH), length(HASH), digest)) {
+          this.expectedSeq = seq + 1;
+          this.previousHash = digest;
+          return;
+        }
+      }
+    }
+    this.#stopped = this.#entry(data, fields);
+  }
+
   #entry(data: Buffer, fields: Int32Array): CopiedEntry {
     const at = (column: number) => fields[2 * column] as number;
     const length = (column: number) => fields[2 * column + 1] as number;
@@ -73,32 +125,47 @@ export class CopiedLedger {
       const id = length(ID) === 16 ? uuidText(data, at(ID)) : '';
       return { seq: Number.isSafeInteger(seq) ? seq : 0, id, malformed: true };
     }
+    const start = this.#at;
+    const end = this.#write(data, fields, seq, false);
+    if (end < 0) return { seq, id: uuidText(data, at(ID)), malformed: true };
+    this.#at = end;
+    const text = this.#out.subarray(start, end);
+    const previousHash = data.toString('latin1', at(PREVIOUS_HASH), at(PREVIOUS_HASH) + length(PREVIOUS_HASH));
+    const hash = data.toString('latin1', at(HASH), at(HASH) + length(HASH));
+    return { seq, id: uuidText(data, at(ID)), previousHash, hash, text };
+  }
+
+  /**
+   * Writes the row's hashed text from this.#at; returns where it ends, or -1 for a time the service never writes.
+   * `previousIsHash`: the previous hash is known to be 64 hex digits, so it is copied rather than escaped.
+   */
+  #write(data: Buffer, fields: Int32Array, seq: number, previousIsHash: boolean): number {
+    const at = (column: number) => fields[2 * column] as number;
+    const length = (column: number) => fields[2 * column + 1] as number;
     // At most six bytes written for each byte read (a control character as \u00XX), and the punctuation.
     this.#room(6 * (length(KIND) + length(BODY) + length(PREVIOUS_HASH)) + 300);
     const out = this.#out;
-    const start = this.#at;
-    let to = start;
+    let to = this.#at;
     out[to++] = 0x5b; // [
     to += out.write(String(seq), to, 'latin1');
-    const idAt = to + 2;
     to = this.#uuid(data, at(ID), to, true);
     to = this.#uuid(data, at(CONTRACT), to, true);
     out[to++] = 0x2c;
     to = jsonString(data, at(KIND), length(KIND), out, to);
     for (const column of NULLABLE_UUIDS) to = this.#uuid(data, at(column), to, length(column) === 16);
     out[to++] = 0x2c;
-    const time = this.#time(data, at(RECORDED_AT), to);
-    if (time < 0) return { seq, id: uuidText(data, at(ID)), malformed: true };
-    to = time;
+    to = this.#time(data, at(RECORDED_AT), to);
+    if (to < 0) return -1;
     out[to++] = 0x2c;
     to = jsonString(data, at(BODY), length(BODY), out, to);
     out[to++] = 0x2c;
-    to = jsonString(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), out, to);
+    if (previousIsHash) {
+      out[to++] = 0x22;
+      to += data.copy(out, to, at(PREVIOUS_HASH), at(PREVIOUS_HASH) + length(PREVIOUS_HASH));
+      out[to++] = 0x22;
+    } else to = jsonString(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), out, to);
     out[to++] = 0x5d; // ]
-    this.#at = to;
-    const text = out.subarray(start, to);
-    const previousHash = data.toString('latin1', at(PREVIOUS_HASH), at(PREVIOUS_HASH) + length(PREVIOUS_HASH));
-    return new Entry(seq, previousHash, data.toString('latin1', at(HASH), at(HASH) + length(HASH)), text, idAt - start);
+    return to;
   }
 
   /** A new block when this one has too little room left; the texts already written keep the old one. */
@@ -192,25 +259,6 @@ export class CopiedLedger {
   }
 }
 
-/** An entry whose id, needed only to name a break, is read from its text when asked for. */
-class Entry implements LinkedEntry {
-  readonly seq: number;
-  readonly previousHash: string;
-  readonly hash: string;
-  readonly text: Buffer;
-  readonly idAt: number;
-  constructor(seq: number, previousHash: string, hash: string, text: Buffer, idAt: number) {
-    this.seq = seq;
-    this.previousHash = previousHash;
-    this.hash = hash;
-    this.text = text;
-    this.idAt = idAt;
-  }
-  get id(): string {
-    return this.text.toString('latin1', this.idAt, this.idAt + 36);
-  }
-}
-
 const NOT_NULL = [SEQ, ID, CONTRACT, KIND, RECORDED_AT, BODY, PREVIOUS_HASH, HASH];
 const UUIDS = [ID, CONTRACT, SUBJECT, CORRECTS, ACTOR];
 const NULLABLE_UUIDS = [SUBJECT, CORRECTS, ACTOR];
@@ -221,6 +269,13 @@ function wellFormed(fields: Int32Array): boolean {
   for (const column of NOT_NULL) if (length(column) < 0) return false;
   for (const column of UUIDS) if (length(column) !== -1 && length(column) !== 16) return false;
   return length(SEQ) === 8 && length(RECORDED_AT) === 8;
+}
+
+/** Whether the bytes are those of the text, which is all Latin-1: a stored hash against one computed. */
+function sameText(data: Buffer, from: number, length: number, text: string): boolean {
+  if (length !== text.length) return false;
+  for (let index = 0; index < length; index++) if (data[from + index] !== text.charCodeAt(index)) return false;
+  return true;
 }
 
 function twoDigits(out: Buffer, to: number, value: number): number {
@@ -245,7 +300,8 @@ function jsonString(data: Buffer, from: number, length: number, out: Buffer, to:
   const end = from + length;
   for (let index = from; index < end; index++) {
     const byte = data[index] as number;
-    if (ESCAPED[byte] === 0) {
+    // Most bytes need no escape (above `"` and not `\`): tested first, without the table.
+    if ((byte > 0x22 && byte !== 0x5c) || ESCAPED[byte] === 0) {
       out[to++] = byte;
       continue;
     }

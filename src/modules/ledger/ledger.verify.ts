@@ -92,18 +92,16 @@ type ChainResult = { entries: number; lastHash: string } | { entries: number; pr
 type Batch = CopiedEntry[];
 
 async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
-  let expectedSeq = 1;
-  let previousHash = GENESIS_HASH;
   // The bytes are read as UTF-8 (ledger.copied.ts), which only a UTF8 database guarantees them to be.
   const [encoding] = tx.copyTo ? await tx.query<{ server_encoding: string }>('SHOW server_encoding') : [];
-  const batches =
-    tx.copyTo && encoding?.server_encoding === 'UTF8'
-      ? copiedBatches(tx.copyTo, batchSize * 5)
-      : aggregatedBatches(tx, batchSize);
-  for await (const entries of batches) {
+  if (tx.copyTo && encoding?.server_encoding === 'UTF8') return checkCopied(tx, tx.copyTo, batchSize * 5);
+  let expectedSeq = 1;
+  let previousHash = GENESIS_HASH;
+  for await (const entries of aggregatedBatches(tx, batchSize)) {
     for (const entry of entries) {
-      const problem = 'malformed' in entry ? malformed(entry) : checkLink(entry, expectedSeq, previousHash);
-      if (problem || 'malformed' in entry) return { entries: expectedSeq - 1, problem: problem ?? malformed(entry) };
+      if ('malformed' in entry) return { entries: expectedSeq - 1, problem: malformed(entry) };
+      const problem = checkLink(entry, expectedSeq, previousHash);
+      if (problem) return { entries: expectedSeq - 1, problem };
       expectedSeq = entry.seq + 1;
       previousHash = entry.hash;
     }
@@ -129,43 +127,51 @@ async function* aggregatedBatches(tx: SqlRunner, batchSize: number): AsyncGenera
 }
 
 /**
- * On PostgreSQL: each batch as binary COPY, read as it streams so the server writes the rest while this hashes
- * what has arrived. Each entry's hashed text is written from the row's bytes (ledger.copied.ts).
+ * On PostgreSQL: the whole table in one binary COPY, in the order it is stored, so the server neither sorts nor
+ * walks an index; each row is checked as it streams in (ledger.copied.ts). An append-only table is stored in seq
+ * order. The first row that does not follow, whether it is out of place in storage or a break, hands the rest of
+ * the check to seq order, a batch at a time from the last entry that held, which tells the two apart and names
+ * the first break as a check in seq order from the start would.
  */
-async function* copiedBatches(
-  copy: (statement: string) => AsyncIterable<Buffer>,
-  batchSize: number,
-): AsyncGenerator<Batch> {
-  let afterSeq = 0;
+async function checkCopied(tx: SqlRunner, copy: Copy, batchSize: number): Promise<ChainResult> {
+  // A scan of a large table may otherwise start where another scan of it has got to, out of seq order.
+  await tx.exec('SET LOCAL synchronize_seqscans = off');
+  let chain = new CopiedLedger();
+  const stored = await copyUntilBreak(copy, `SELECT ${COPIED_COLUMNS} FROM social_value_ledger`, chain);
+  if (!stored.stop) return { entries: chain.expectedSeq - 1, lastHash: chain.previousHash };
   for (;;) {
-    const stream = copy(
-      `COPY (SELECT ${COPIED_COLUMNS} FROM social_value_ledger WHERE seq > ${afterSeq} ORDER BY seq LIMIT ${batchSize})
-         TO STDOUT (FORMAT binary)`,
+    const after = chain.expectedSeq - 1;
+    chain = new CopiedLedger(chain.expectedSeq, chain.previousHash);
+    const batch = await copyUntilBreak(
+      copy,
+      `SELECT ${COPIED_COLUMNS} FROM social_value_ledger WHERE seq > ${after} ORDER BY seq LIMIT ${batchSize}`,
+      chain,
     );
-    const ledger = new CopiedLedger();
-    let rows = 0;
-    // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
-    const chunks = stream[Symbol.asyncIterator]();
-    let finished = false;
-    try {
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-        const entries = ledger.entries(next.value);
-        if (entries.length === 0) continue;
-        rows += entries.length;
-        afterSeq = entries[entries.length - 1]?.seq ?? afterSeq;
-        yield entries;
-      }
-      ledger.end();
-      finished = true;
-    } finally {
-      // Stopped early at a break: read the rest, so the connection is ready for the transaction to end.
-      if (!finished) {
-        let next = await chunks.next();
-        while (!next.done) next = await chunks.next();
-      }
+    const entries = chain.expectedSeq - 1;
+    if (batch.stop) {
+      const problem = 'malformed' in batch.stop ? null : checkLink(batch.stop, chain.expectedSeq, chain.previousHash);
+      return { entries, problem: problem ?? malformed(batch.stop) };
     }
-    if (rows < batchSize) return;
+    if (entries - after < batchSize) return { entries, lastHash: chain.previousHash };
   }
+}
+
+type Copy = (statement: string) => AsyncIterable<Buffer>;
+
+/** Streams the rows of the query through the chain; the first that does not follow, or null. */
+async function copyUntilBreak(copy: Copy, query: string, chain: CopiedLedger): Promise<{ stop: CopiedEntry | null }> {
+  // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
+  const chunks = copy(`COPY (${query}) TO STDOUT (FORMAT binary)`)[Symbol.asyncIterator]();
+  let next = await chunks.next();
+  for (; !next.done; next = await chunks.next()) {
+    const stop = chain.check(next.value);
+    if (stop === null) continue;
+    // Read the rest, so the connection is ready for what comes next.
+    while (!next.done) next = await chunks.next();
+    return { stop };
+  }
+  chain.end();
+  return { stop: null };
 }
 
 async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {

@@ -113,6 +113,13 @@ test('the untouched ledger holds', async () => {
   assert.match(text, /^Ledger holds: 5 entries \(1 evidence files match\)/);
 });
 
+test('a sound ledger stored out of seq order still holds', async () => {
+  // Rewriting a row unchanged moves it to the end of the table's storage: read as stored, entry 1 comes last.
+  await behindTheBack((tx) => tx.exec('UPDATE social_value_ledger SET body = body WHERE seq = 1'));
+  const verification = await withDatabase((database) => verifyLedger(database, { batchSize: 2 }));
+  assert.deepEqual(verification, { holds: true, entries: 5, evidenceFiles: 1 });
+});
+
 test('an edited body is caught and named', async () => {
   await behindTheBack((tx) =>
     tx.exec(`UPDATE social_value_ledger SET body = replace(body, '"4"', '"40"') WHERE seq = 2`),
