@@ -483,7 +483,7 @@ export async function seedDemoOpportunities(
     if (demo.stage === 'closed' || !demo.winnerAdmin) continue;
     const winner = await adminOrganisationOf(database, demo.winnerAdmin);
     if (!winner) continue;
-    await service.award(id, [winner], demo.awardedValuePence ?? null, officer);
+    await service.award(id, { supplierIds: [winner], valuePence: demo.awardedValuePence ?? null }, officer);
     if (demo.stage === 'contract') await service.transition(id, 'contract', officer);
   }
   return forConsortia;

@@ -38,8 +38,17 @@ export async function insertContractsForAwards(
     INSERT INTO contracts (opportunity_id, award_id, buyer_organisation_id, supplier_organisation_id, title,
                            description, value_pence, start_date, districts, framework_version_id, created_by)
     SELECT o.id, a.id, o.buyer_organisation_id, a.organisation_id, o.title, o.description,
-           coalesce(a.value_pence, o.value_pence), current_date, o.districts, ${frameworkVersionId}, ${createdBy}
+           coalesce(a.value_pence, lots.value_pence, o.value_pence), current_date,
+           coalesce(lots.districts, o.districts), ${frameworkVersionId}, ${createdBy}
       FROM opportunity_awards a JOIN opportunities o ON o.id = a.opportunity_id
+      -- An award of some lots is worth what they are and covers their areas (a lot naming none has the opportunity's).
+      LEFT JOIN LATERAL (
+        SELECT sum(l.value_pence) AS value_pence,
+               (SELECT array_agg(DISTINCT district ORDER BY district)
+                  FROM opportunity_lots l2,
+                       unnest(CASE WHEN cardinality(l2.districts) > 0 THEN l2.districts ELSE o.districts END) AS district
+                 WHERE l2.id = ANY (a.lot_ids)) AS districts
+          FROM opportunity_lots l WHERE l.id = ANY (a.lot_ids)) AS lots ON true
      WHERE a.opportunity_id = ${opportunityId}
        AND NOT EXISTS (SELECT 1 FROM contracts c WHERE c.award_id = a.id)
      ORDER BY a.awarded_at, a.id

@@ -219,7 +219,7 @@ test('putting an awarded opportunity under contract makes one contract per award
   const opportunity = await service.create(body.id, opportunityInput({ title: 'Carers’ breaks in Dover' }), actor);
   await service.transition(opportunity.id, 'publish', actor);
   await service.transition(opportunity.id, 'close', actor);
-  await service.award(opportunity.id, [supplier.id, second.id], 6_000_000, actor);
+  await service.award(opportunity.id, { supplierIds: [supplier.id, second.id], valuePence: 6_000_000 }, actor);
   assert.equal(
     (await context.database.query('SELECT 1 FROM contracts WHERE opportunity_id = $1', [opportunity.id])).length,
     0,

@@ -29,7 +29,7 @@ test('publishing a pipeline contract and each result after it add an implementat
   const opportunities = opportunitiesService({ database });
   const { id: opportunityId, ocid } = await opportunities.create(buyer.body.id, opportunityInput(), buyer.actor);
   for (const step of ['publish', 'close'] as const) await opportunities.transition(opportunityId, step, buyer.actor);
-  await opportunities.award(opportunityId, [supplier.id], 24_000_000, buyer.actor);
+  await opportunities.award(opportunityId, { supplierIds: [supplier.id], valuePence: 24_000_000 }, buyer.actor);
   await opportunities.transition(opportunityId, 'contract', buyer.actor);
   const [contract] = await database.query<{ id: string }>('SELECT id FROM contracts WHERE opportunity_id = $1', [
     opportunityId,

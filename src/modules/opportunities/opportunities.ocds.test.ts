@@ -37,7 +37,7 @@ test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitabi
   await service.transition(id, 'publish', actor);
   await service.update(id, { outcomesSought: 'More people supported at home.' }, actor);
   await service.transition(id, 'close', actor);
-  await service.award(id, [supplier.id], 24_000_050, actor);
+  await service.award(id, { supplierIds: [supplier.id], valuePence: 24_000_050 }, actor);
   await service.transition(id, 'contract', actor);
   await service.transition(id, 'terminate', actor);
   const releases = await service.releases(ocid);
@@ -89,4 +89,39 @@ test('an opportunity reserved for VCSEs says so in the UK extension’s terms, a
     (exported as { extensions: string[] }).extensions.map((url) => /ocds_(\w+?)_extension/.exec(url)?.[1]).sort(),
     ['lots', 'otherRequirements', 'suitability', 'uk'],
   );
+});
+
+test('lots awarded separately are separate awards, each naming its lots, with a contract each', async () => {
+  const service = opportunitiesService({ database });
+  const { body, actor } = await buildBuyer(database);
+  const first = await buildOrganisation(database);
+  const second = await buildOrganisation(database);
+  const { id, ocid } = await service.create(body.id, opportunityInput(), actor);
+  const north = await service.addLot(id, { title: 'North', description: '', valuePence: null, districts: [] }, actor);
+  const south = await service.addLot(id, { title: 'South', description: '', valuePence: null, districts: [] }, actor);
+  for (const step of ['publish', 'close'] as const) await service.transition(id, step, actor);
+  await service.award(id, { supplierIds: [first.id], valuePence: 100_000, lotIds: [north.id] }, actor);
+  await service.award(id, { supplierIds: [first.id, second.id], valuePence: 50_000, lotIds: [south.id] }, actor);
+  await service.transition(id, 'contract', actor);
+  const releases = await service.releases(ocid);
+  for (const { release } of releases) {
+    assert.ok(validate(release), `${String(release.id)}: ${ajv.errorsText(validate.errors)}`);
+  }
+  const last = releases.at(-1)?.release as {
+    parties: { id: string; roles: string[] }[];
+    awards: { id: string; relatedLots: string[]; suppliers: { id: string }[]; value: { amount: number } }[];
+    contracts: { id: string; awardID: string }[];
+  };
+  assert.deepEqual(
+    last.awards.map((award) => [award.id, award.relatedLots, award.suppliers.length, award.value.amount]),
+    [
+      [`${ocid}-award-1`, [north.id], 1, 1_000],
+      [`${ocid}-award-2`, [south.id], 2, 1_000],
+    ],
+  );
+  assert.deepEqual(
+    last.contracts.map((contract) => contract.awardID),
+    last.awards.map((award) => award.id),
+  );
+  assert.equal(last.parties.filter((party) => party.id === first.id).length, 1, 'a supplier is one party');
 });

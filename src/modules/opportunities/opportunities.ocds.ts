@@ -27,6 +27,8 @@ type Award = {
   name: string;
   valuePence: number | null;
   awardedAt: Date;
+  /** The lots the award covers; none for the whole opportunity. */
+  lotIds: string[];
   /** The other members of the consortium the award went to, if it went to one. */
   subcontractors?: Subcontractor[];
 };
@@ -49,6 +51,31 @@ function subcontracting(awards: Award[]) {
       ...(known ? { minimumPercentage: fraction, maximumPercentage: fraction } : {}),
     },
   };
+}
+
+/**
+ * One OCDS award for each award the buyer recorded (the suppliers chosen together, for the same lots), in the
+ * order they were made, with the lots it covers as the lots extension has them.
+ */
+function awardsOf(ocid: string, awards: Award[]) {
+  const groups = new Map<string, Award[]>();
+  for (const award of awards) {
+    const key = `${award.awardedAt.toISOString()} ${[...award.lotIds].sort().join(',')}`;
+    groups.set(key, [...(groups.get(key) ?? []), award]);
+  }
+  return [...groups.values()]
+    .sort((a, b) => (a[0]?.awardedAt.getTime() ?? 0) - (b[0]?.awardedAt.getTime() ?? 0))
+    .map((group, at) => ({
+      id: `${ocid}-award-${at + 1}`,
+      status: 'active',
+      date: iso(group[0]?.awardedAt ?? null),
+      value: group.some((item) => item.valuePence !== null)
+        ? gbp(group.reduce((sum, item) => sum + (item.valuePence ?? 0), 0))
+        : undefined,
+      suppliers: group.map((award) => ({ id: award.organisationId, name: award.name })),
+      relatedLots: group[0]?.lotIds.length ? group[0].lotIds : undefined,
+      ...subcontracting(group),
+    }));
 }
 
 export type ReleaseInput = {
@@ -94,20 +121,13 @@ export function buildRelease(input: ReleaseInput) {
   const { opportunity, buyerName, lots, awards, releaseId, date, tags, documents = [] } = input;
   const { ocid } = opportunity;
   const buyer = { id: opportunity.buyerOrganisationId, name: buyerName };
-  const suppliers = awards.map((award) => ({ id: award.organisationId, name: award.name }));
-  const awardValue = awards.reduce((sum, award) => sum + (award.valuePence ?? 0), 0);
-  const award =
-    awards.length > 0
-      ? {
-          id: `${ocid}-award-1`,
-          status: 'active',
-          date: iso(awards[0]?.awardedAt ?? null),
-          value: awards.some((item) => item.valuePence !== null) ? gbp(awardValue) : undefined,
-          suppliers,
-          ...subcontracting(awards),
-        }
-      : undefined;
-  const hasContract = ['contract', 'completed', 'terminated'].includes(opportunity.status) && award;
+  // Each supplier once, though it may have won lots in more than one award.
+  const suppliers = [...new Map(awards.map((award) => [award.organisationId, award.name]))].map(([id, name]) => ({
+    id,
+    name,
+  }));
+  const awarded = awardsOf(ocid, awards);
+  const hasContract = ['contract', 'completed', 'terminated'].includes(opportunity.status);
   return {
     ocid,
     id: releaseId,
@@ -162,10 +182,16 @@ export function buildRelease(input: ReleaseInput) {
           }))
         : undefined,
     },
-    awards: award ? [award] : undefined,
-    contracts: hasContract
-      ? [{ id: `${ocid}-contract-1`, awardID: award.id, status: contractStatus(opportunity), value: award.value }]
-      : undefined,
+    awards: awarded.length ? awarded : undefined,
+    contracts:
+      hasContract && awarded.length
+        ? awarded.map((award, at) => ({
+            id: `${ocid}-contract-${at + 1}`,
+            awardID: award.id,
+            status: contractStatus(opportunity),
+            value: award.value,
+          }))
+        : undefined,
   };
 }
 

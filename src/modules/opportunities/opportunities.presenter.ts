@@ -43,6 +43,7 @@ const FIELD_LABELS: Record<string, string> = {
   clarificationDeadline: 'Clarification deadline',
   submissionDeadline: 'Submission deadline',
   suppliers: 'Suppliers',
+  lots: 'Lots',
   valuePence: 'Value',
 };
 

@@ -98,11 +98,11 @@ export async function insertAwards(
   executor: Executor,
   opportunityId: string,
   suppliers: { organisationId: string; consortiumId: string | null }[],
-  valuePence: number | null,
+  { valuePence, lotIds }: { valuePence: number | null; lotIds: string[] },
 ) {
   await executor
     .insert(opportunityAwards)
-    .values(suppliers.map((supplier) => ({ opportunityId, ...supplier, valuePence })));
+    .values(suppliers.map((supplier) => ({ opportunityId, ...supplier, valuePence, lotIds })));
 }
 
 export const listAwards = (executor: Executor, opportunityId: string) =>
@@ -114,11 +114,12 @@ export const listAwards = (executor: Executor, opportunityId: string) =>
       valuePence: opportunityAwards.valuePence,
       awardedAt: opportunityAwards.awardedAt,
       consortiumId: opportunityAwards.consortiumId,
+      lotIds: opportunityAwards.lotIds,
     })
     .from(opportunityAwards)
     .innerJoin(organisations, eq(organisations.id, opportunityAwards.organisationId))
     .where(eq(opportunityAwards.opportunityId, opportunityId))
-    .orderBy(asc(organisations.name));
+    .orderBy(asc(opportunityAwards.awardedAt), asc(organisations.name));
 
 export async function insertHistory(executor: Executor, values: typeof opportunityHistory.$inferInsert) {
   await executor.insert(opportunityHistory).values(values);

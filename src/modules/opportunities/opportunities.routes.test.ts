@@ -180,6 +180,47 @@ test('the buyer adds a lot, publishes, amends, closes and awards; the public see
   assert.ok(!publicPage.body.includes('Ignored'));
 });
 
+test('the buyer awards lots one at a time; a lot already awarded is refused with a message', async () => {
+  const { body, officer } = await buildBuyer(context.database);
+  const supplier = await buildOrganisation(context.database, { name: 'Swale Lot Winners' });
+  const agent = await agentFor(officer.id);
+  const id = await createOpportunity(agent, body.id);
+  const page = `/opportunities/${id}`;
+  for (const title of ['Sheerness', 'Faversham']) await agent.post(`${page}/lots`, { title }, { from: page });
+  for (const transition of ['publish', 'close']) await agent.post(`${page}/status`, { transition }, { from: page });
+  const lots = await context.database.query<{ id: string; title: string }>(
+    'SELECT id, title FROM opportunity_lots WHERE opportunity_id = $1 ORDER BY title',
+    [id],
+  );
+  const [faversham, sheerness] = lots;
+  const form = await agent.get(`${page}/award?q=Swale%20Lot`);
+  assert.match(form.body, /Lots awarded/);
+  const first = await agent.post(
+    `${page}/award?q=Swale%20Lot`,
+    { supplierIds: supplier.id, lotIds: sheerness?.id ?? '' },
+    { from: `${page}/award` },
+  );
+  assert.equal(first.statusCode, 303);
+  const shown = await agent.get(page);
+  assert.match(shown.body, /Award the remaining lots/);
+  assert.match(shown.body, /Swale Lot Winners<\/a> for Sheerness/);
+  const remaining = await agent.get(`${page}/award`);
+  assert.ok(remaining.body.includes(faversham?.id ?? '?') && !remaining.body.includes(sheerness?.id ?? '?'));
+  const again = await agent.post(
+    `${page}/award?q=Swale%20Lot`,
+    { supplierIds: supplier.id, lotIds: sheerness?.id ?? '' },
+    { from: `${page}/award` },
+  );
+  assert.equal(again.statusCode, 400);
+  assert.match(again.body, /govuk-error-summary/);
+  assert.match(again.body, /href="#lotIds">“Sheerness” is already awarded/);
+  const rest = await agent.post(`${page}/award?q=Swale%20Lot`, { supplierIds: supplier.id }, { from: `${page}/award` });
+  assert.equal(rest.statusCode, 303);
+  const done = await agent.get(page);
+  assert.doesNotMatch(done.body, /Award the remaining lots/);
+  assert.match(done.body, /for Faversham/);
+});
+
 test('the public list searches published opportunities by filters, without JavaScript', async () => {
   const { body, officer } = await buildBuyer(context.database);
   const agent = await agentFor(officer.id);

@@ -8,7 +8,7 @@ import { alertsService } from '../alerts/alerts.service.ts';
 import { districts } from '../geography/geography.ts';
 import { SERVICES } from '../organisations/catalogue.ts';
 import { formValuesFrom, kindOptions, STATUS_LABELS, typeOptions } from './opportunities.presenter.ts';
-import { AMENDABLE_FIELDS, isTransition, RuleError, TRANSITIONS } from './opportunities.rules.ts';
+import { AMENDABLE_FIELDS, isTransition, openLots, RuleError, TRANSITIONS } from './opportunities.rules.ts';
 import { awardSchema, lotSchema, newOpportunitySchema, opportunitySchema } from './opportunities.schema.ts';
 import { type Actor, opportunitiesService } from './opportunities.service.ts';
 import { showPage } from './opportunities.show.ts';
@@ -172,9 +172,10 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
   const awardPage = async (request: FastifyRequest<IdParams>, extra: Record<string, unknown> = {}) => {
     const opportunity = await service.findForBuyer(request.params.id, actorFrom(request));
     const q = String((request.query as { q?: unknown } | undefined)?.q ?? '');
-    const [suppliers, consortia] = await Promise.all([
+    const [suppliers, consortia, { lots, awards }] = await Promise.all([
       service.findSuppliers(q),
       service.biddingConsortia(opportunity.id),
+      service.details(opportunity),
     ]);
     return {
       title: `Record the award of “${opportunity.title}”`,
@@ -182,6 +183,7 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       q,
       suppliers,
       consortia,
+      lots: openLots(lots, awards),
       values: {},
       ...extra,
     };
@@ -197,13 +199,12 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       return reply.status(400).view(view('award'), page);
     }
     try {
-      const { supplierIds, valuePence, consortiumIds } = form.data;
-      await service.award(request.params.id, supplierIds, valuePence, actor, consortiumIds);
+      await service.award(request.params.id, form.data, actor);
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       const page = await awardPage(request, {
         values: keptFormValues(request.body),
-        errors: formErrors([['supplierIds', error.message]]),
+        errors: formErrors([[error.field ?? 'supplierIds', error.message]]),
       });
       return reply.status(400).view(view('award'), page);
     }

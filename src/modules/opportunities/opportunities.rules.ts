@@ -2,8 +2,14 @@ import type { Opportunity, OpportunityStatus } from './opportunities.tables.ts';
 
 // The lifecycle, as pure rules, so the service and its tests share one statement of them.
 
-/** A rule was broken: the message is for the person, and is shown as it is. */
-export class RuleError extends Error {}
+/** A rule was broken: the message is for the person, and is shown as it is, by the field it is about if any. */
+export class RuleError extends Error {
+  readonly field?: string;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
 
 export type Transition = 'publish' | 'close' | 'award' | 'contract' | 'complete' | 'terminate';
 
@@ -30,6 +36,42 @@ export function checkTransition(opportunity: Pick<Opportunity, 'status' | 'title
       `“${opportunity.title}” is ${opportunity.status}, so it cannot be ${label}: only a ${from} opportunity can.`,
     );
   }
+}
+
+type Lot = { id: string; title: string };
+
+/** The lots no award covers yet; an award naming no lots covered the whole opportunity. */
+export function openLots<L extends Lot>(lots: L[], awarded: { lotIds: string[] }[]): L[] {
+  if (awarded.some((award) => award.lotIds.length === 0)) return [];
+  const taken = new Set(awarded.flatMap((award) => award.lotIds));
+  return lots.filter((lot) => !taken.has(lot.id));
+}
+
+/**
+ * The lots an award covers. A closed opportunity is awarded whole or lot by lot; once awarded, further awards
+ * may take the lots still open. Choosing no lots takes every lot still open (and, without lots, the whole).
+ */
+export function lotsToAward(
+  opportunity: Pick<Opportunity, 'status' | 'title'>,
+  lots: Lot[],
+  awarded: { lotIds: string[] }[],
+  chosen: string[],
+): string[] {
+  const open = openLots(lots, awarded);
+  if (!(opportunity.status === 'awarded' && open.length > 0)) checkTransition(opportunity, 'award');
+  const unknown = chosen.filter((id) => !lots.some((lot) => lot.id === id));
+  if (unknown.length > 0) throw new RuleError('Choose lots of this opportunity.', 'lotIds');
+  const already = lots.filter((lot) => chosen.includes(lot.id) && !open.includes(lot));
+  if (already.length > 0) {
+    const titles = already.map((lot) => `“${lot.title}”`).join(' and ');
+    throw new RuleError(
+      `${titles} ${already.length > 1 ? 'are' : 'is'} already awarded: choose lots still open.`,
+      'lotIds',
+    );
+  }
+  return chosen.length > 0
+    ? lots.filter((lot) => chosen.includes(lot.id)).map((lot) => lot.id)
+    : open.map((lot) => lot.id);
 }
 
 /** What must be true before anything is published: suppliers act on these details. */

@@ -116,6 +116,7 @@ export const awardSchema = z
   .object({
     supplierIds: list(z.uuid({ message: 'Choose suppliers from the list' })),
     consortiumIds: list(z.uuid({ message: 'Choose consortia from the list' })),
+    lotIds: list(z.uuid({ message: 'Choose lots from the list' })),
     valuePence: pounds('Awarded value', '250,000'),
   })
   .refine((award) => award.supplierIds.length + award.consortiumIds.length > 0, {

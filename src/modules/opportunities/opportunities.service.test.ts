@@ -53,13 +53,16 @@ test('the lifecycle runs draft → published → closed → awarded → contract
   const supplier = await buildOrganisation(database);
   const { id } = await service().create(body.id, opportunityInput(), actor);
   await assert.rejects(service().transition(id, 'close', actor), /is draft, so it cannot be closed/);
-  await assert.rejects(service().award(id, [supplier.id], null, actor), RuleError);
+  await assert.rejects(service().award(id, { supplierIds: [supplier.id], valuePence: null }, actor), RuleError);
   assert.equal(await service().transition(id, 'publish', actor), 'published');
   await assert.rejects(service().transition(id, 'publish', actor), /is published, so it cannot be published/);
   await assert.rejects(service().transition(id, 'contract', actor), RuleError);
   assert.equal(await service().transition(id, 'close', actor), 'closed');
-  await assert.rejects(service().award(id, [body.id], null, actor), /directory of voluntary/);
-  await service().award(id, [supplier.id], 24_000_000, actor);
+  await assert.rejects(
+    service().award(id, { supplierIds: [body.id], valuePence: null }, actor),
+    /directory of voluntary/,
+  );
+  await service().award(id, { supplierIds: [supplier.id], valuePence: 24_000_000 }, actor);
   assert.equal(await service().transition(id, 'contract', actor), 'contract');
   assert.equal(await service().transition(id, 'complete', actor), 'completed');
   await assert.rejects(service().transition(id, 'terminate', actor), /is completed/);
@@ -89,7 +92,7 @@ test('a contract can be terminated instead of completed', async () => {
   const supplier = await buildOrganisation(database);
   const { id } = await service().create(body.id, opportunityInput(), actor);
   for (const step of ['publish', 'close'] as const) await service().transition(id, step, actor);
-  await service().award(id, [supplier.id], null, actor);
+  await service().award(id, { supplierIds: [supplier.id], valuePence: null }, actor);
   await service().transition(id, 'contract', actor);
   assert.equal(await service().transition(id, 'terminate', actor), 'terminated');
 });
@@ -170,5 +173,67 @@ test('every write is audited', async () => {
   assert.deepEqual(
     rows.map((row) => row.action),
     ['opportunity.create', 'opportunity.publish'],
+  );
+});
+
+test('an opportunity with lots is awarded lot by lot; a lot is awarded once, and each award becomes a contract', async () => {
+  const { body, actor } = await buildBuyer(database);
+  const first = await buildOrganisation(database);
+  const second = await buildOrganisation(database);
+  const { id } = await service().create(body.id, opportunityInput({ districts: ['E07000110'] }), actor);
+  const north = await service().addLot(
+    id,
+    { title: 'North', description: '', valuePence: 6_000_000, districts: ['E07000113'] },
+    actor,
+  );
+  const south = await service().addLot(
+    id,
+    { title: 'South', description: '', valuePence: 4_000_000, districts: [] },
+    actor,
+  );
+  for (const step of ['publish', 'close'] as const) await service().transition(id, step, actor);
+  await assert.rejects(
+    service().award(id, { supplierIds: [first.id], valuePence: null, lotIds: [body.id] }, actor),
+    /Choose lots of this opportunity/,
+  );
+  await service().award(id, { supplierIds: [first.id], valuePence: null, lotIds: [north.id] }, actor);
+  await assert.rejects(
+    service().award(id, { supplierIds: [second.id], valuePence: null, lotIds: [north.id] }, actor),
+    /“North” is already awarded/,
+  );
+  // No lots chosen: the lots still open. The same supplier may win more than one award.
+  await service().award(id, { supplierIds: [first.id, second.id], valuePence: 2_000_000 }, actor);
+  await assert.rejects(
+    service().award(id, { supplierIds: [second.id], valuePence: null }, actor),
+    /is awarded, so it cannot be awarded/,
+  );
+  const opportunity = await service().findForBuyer(id, actor);
+  const { awards, history } = await service().details(opportunity);
+  assert.deepEqual(
+    awards.map((award) => [award.lotIds, award.organisationId === first.id]),
+    [
+      [[north.id], true],
+      [[south.id], awards[1]?.name === first.name],
+      [[south.id], awards[2]?.name === first.name],
+    ],
+  );
+  assert.deepEqual(
+    history.filter((entry) => entry.change === 'award').map((entry) => entry.after.lots),
+    [['North'], ['South']],
+  );
+  await service().transition(id, 'contract', actor);
+  const contracts = await database.query<{ supplier: string; value: string; districts: string[] }>(
+    `SELECT supplier_organisation_id AS supplier, value_pence::text AS value, districts FROM contracts
+      WHERE opportunity_id = $1 ORDER BY value_pence DESC, supplier_organisation_id`,
+    [id],
+  );
+  assert.deepEqual(
+    contracts.map((contract) => [contract.value, contract.districts]),
+    [
+      ['6000000', ['E07000113']],
+      ['2000000', ['E07000110']],
+      ['2000000', ['E07000110']],
+    ],
+    'the north lot’s value and area; the south lot names no area, so it has the opportunity’s',
   );
 });

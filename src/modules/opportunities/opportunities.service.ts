@@ -23,6 +23,7 @@ import {
   checkPublishable,
   checkTransition,
   EDITABLE_FIELDS,
+  lotsToAward,
   RuleError,
   snapshot,
   TRANSITIONS,
@@ -35,6 +36,13 @@ import type { Opportunity } from './opportunities.tables.ts';
 export type Actor = { userId: string; ip: string; organisationIds: readonly string[] };
 /** Who is looking: nobody, or a signed-in person. */
 export type Viewer = { organisationIds: readonly string[] } | null;
+/** Who an award goes to, for how much each, and which lots it covers (none: every lot still open). */
+export type AwardChoice = {
+  supplierIds: string[];
+  consortiumIds?: string[];
+  valuePence: number | null;
+  lotIds?: string[];
+};
 
 const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
 const notYours = () =>
@@ -243,18 +251,13 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     },
 
     /**
-     * Awards the opportunity to directory organisations, and to consortia that bid for it: a consortium's award
-     * goes to its lead, the supplier, and its members are shown as subcontractors in the open data.
+     * Awards the opportunity, or some of its lots, to directory organisations and to consortia that bid for it: a
+     * consortium's award goes to its lead, the supplier, and its members are shown as subcontractors in the open
+     * data. Lots not yet awarded can be awarded later, each award a change of its own.
      */
-    async award(
-      id: string,
-      supplierIds: string[],
-      valuePence: number | null,
-      actor: Actor,
-      consortiumIds: string[] = [],
-    ) {
+    async award(id: string, choice: AwardChoice, actor: Actor) {
+      const { supplierIds, valuePence, consortiumIds = [] } = choice;
       const opportunity = await service.findForBuyer(id, actor);
-      checkTransition(opportunity, 'award');
       const unique = [...new Set(supplierIds)];
       const suppliers = await repository.organisationsWithIds(db, unique);
       if (suppliers.length !== unique.length || suppliers.some((supplier) => supplier.sector === 'public'))
@@ -267,6 +270,11 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       if (twice)
         throw new RuleError(`${twice.lead_name} is chosen on its own and as the lead of a consortium: choose one.`);
       await db.transaction(async (tx) => {
+        // Under the opportunity's lock, so that two awards at once cannot both take the same lot.
+        await sqlRunnerOf(tx).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [id]);
+        const current = await repository.findOpportunity(tx, id);
+        const [lots, awarded] = await Promise.all([repository.listLots(tx, id), repository.listAwards(tx, id)]);
+        const lotIds = lotsToAward(current ?? opportunity, lots, awarded, choice.lotIds ?? []);
         await repository.insertAwards(
           tx,
           id,
@@ -277,7 +285,7 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
               consortiumId: consortium.id,
             })),
           ],
-          valuePence,
+          { valuePence, lotIds },
         );
         await setConsortiumStatus(
           sqlRunnerOf(tx),
@@ -289,15 +297,16 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
           ...suppliers.map((supplier) => supplier.name),
           ...consortia.map((consortium) => `${consortium.name} (led by ${consortium.lead_name})`),
         ];
+        const lotTitles = lots.filter((lot) => lotIds.includes(lot.id)).map((lot) => lot.title);
         await recordChange(
           tx,
           id,
           'award',
           actor,
-          { status: opportunity.status },
-          { status: 'awarded', suppliers: names, valuePence },
+          { status: current?.status ?? opportunity.status },
+          { status: 'awarded', suppliers: names, valuePence, ...(lotTitles.length ? { lots: lotTitles } : {}) },
         );
-        await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, consortiumIds, valuePence });
+        await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, consortiumIds, valuePence, lotIds });
       });
     },
 

@@ -68,6 +68,8 @@ export const opportunityAwards = pgTable('opportunity_awards', {
   awardedAt: at('awarded_at').notNull().defaultNow(),
   /** Set when the award went to a consortium, whose lead is the organisation. */
   consortiumId: uuid('consortium_id'),
+  /** The lots the award covers; none for the whole opportunity. */
+  lotIds: uuid('lot_ids').array().notNull().default([]),
 });
 
 export const opportunityHistory = pgTable('opportunity_history', {

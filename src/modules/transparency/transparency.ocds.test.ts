@@ -57,7 +57,7 @@ before(async () => {
   ocid = created.ocid;
   await service.transition(opportunityId, 'publish', actor);
   await service.transition(opportunityId, 'close', actor);
-  await service.award(opportunityId, [supplier.id], 24_000_000, actor);
+  await service.award(opportunityId, { supplierIds: [supplier.id], valuePence: 24_000_000 }, actor);
   await service.transition(opportunityId, 'contract', actor);
   const [contract] = await context.database.query<{ id: string }>(
     'SELECT id FROM contracts WHERE opportunity_id = $1',
