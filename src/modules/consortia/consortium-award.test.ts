@@ -161,3 +161,29 @@ test('a consortium with members, terms and a charter bids, is awarded, and is pu
   await opportunities.transition(opportunityId, 'complete', buyer.actor);
   assert.equal(await stage(), 'completed');
 });
+
+test('a consortium for an opportunity published without lots allocates the districts of its one lot', async () => {
+  const { database } = context;
+  const buyer = await buildBuyer(database);
+  const opportunities = opportunitiesService({ database });
+  const input = opportunityInput({ districts: [SWALE, MEDWAY] });
+  const { id: opportunityId } = await opportunities.create(buyer.body.id, input, buyer.actor);
+  await opportunities.transition(opportunityId, 'publish', buyer.actor);
+  const leadUser = await buildUser(database);
+  const lead = await buildOrganisation(database, { name: 'Whole Lot Trust', members: [{ id: leadUser.id }] });
+  const asLead = actor(leadUser.id, [lead.id]);
+  const consortia = consortiaService({ database });
+  const { id } = await consortia.create({ opportunityId, leadOrganisationId: lead.id, name: 'Whole Lot' }, asLead);
+  const [lot] = await database.query<{ id: string; title: string }>(
+    'SELECT id, title FROM opportunity_lots WHERE opportunity_id = $1',
+    [opportunityId],
+  );
+  assert.equal(lot?.title, input.title);
+  await consortia.allocate(
+    id,
+    [SWALE, MEDWAY].map((district) => ({ lot_id: lot?.id ?? '', district, organisation_id: lead.id })),
+    asLead,
+  );
+  const allocated = await database.query('SELECT 1 FROM consortium_allocations WHERE consortium_id = $1', [id]);
+  assert.equal(allocated.length, 2);
+});

@@ -237,3 +237,28 @@ test('an opportunity with lots is awarded lot by lot; a lot is awarded once, and
     'the north lot’s value and area; the south lot names no area, so it has the opportunity’s',
   );
 });
+
+test('an opportunity published without lots is bought as one lot, named and valued as the opportunity', async () => {
+  const { body, actor } = await buildBuyer(database);
+  const { id } = await service().create(body.id, opportunityInput({ districts: [], valuePence: 5_000_000 }), actor);
+  await service().transition(id, 'publish', actor);
+  const opportunity = await service().findForBuyer(id, actor);
+  const { lots } = await service().details(opportunity);
+  assert.deepEqual(
+    lots.map((lot) => [lot.title, lot.valuePence, lot.districts.length]),
+    [[opportunity.title, 5_000_000, 13]],
+    'in all thirteen districts of Kent and Medway, since the opportunity names none',
+  );
+  const [release] = await service().releases(opportunity.ocid);
+  assert.equal((release?.release as { tender: { lots: unknown[] } }).tender.lots.length, 1);
+
+  const withLots = await service().create(body.id, opportunityInput(), actor);
+  await service().addLot(withLots.id, { title: 'Only', description: '', valuePence: null, districts: [] }, actor);
+  await service().transition(withLots.id, 'publish', actor);
+  const { lots: kept } = await service().details(await service().findForBuyer(withLots.id, actor));
+  assert.deepEqual(
+    kept.map((lot) => lot.title),
+    ['Only'],
+    'lots the buyer named are left as they are',
+  );
+});

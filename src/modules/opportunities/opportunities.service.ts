@@ -54,6 +54,34 @@ const CONSORTIUM_STAGES: Partial<Record<Transition, 'delivering' | 'completed'>>
   terminate: 'completed',
 };
 
+/**
+ * A lot with no areas of its own is delivered in all of the opportunity's (all of Kent and Medway when it names
+ * none), so that its lots and districts can be allocated to consortium members and suggested for.
+ */
+const lotAreas = (districts: string[], opportunity: Pick<Opportunity, 'districts'>) =>
+  districts.length > 0
+    ? districts
+    : opportunity.districts.length > 0
+      ? opportunity.districts
+      : allDistricts.map((district) => district.code);
+
+/**
+ * An opportunity published without lots is bought as one lot: it is given that lot, named and valued as the
+ * opportunity, so that consortia can allocate its districts and each award and contract can name what it covers.
+ */
+async function addWholeLot(tx: Executor, opportunity: Opportunity) {
+  if (opportunity.kind !== 'opportunity') return;
+  const lots = await repository.listLots(tx, opportunity.id);
+  if (lots.length > 0) return;
+  await repository.insertLot(tx, {
+    opportunityId: opportunity.id,
+    title: opportunity.title,
+    description: 'The whole opportunity, which is not divided into lots.',
+    valuePence: opportunity.valuePence,
+    districts: lotAreas([], opportunity),
+  });
+}
+
 export function opportunitiesService({ database, now = () => new Date() }: { database: Database; now?: () => Date }) {
   const { db } = database;
   const impact = organisationImpactService({ database });
@@ -201,14 +229,7 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       const opportunity = await service.findForBuyer(id, actor);
       if (opportunity.status !== 'draft')
         throw new RuleError('Lots can only be added while the opportunity is a draft.');
-      // A lot with no areas of its own is delivered in all of the opportunity's (all of Kent and Medway when it
-      // names none), so that its lots and districts can be allocated to consortium members and suggested for.
-      const districts =
-        input.districts.length > 0
-          ? input.districts
-          : opportunity.districts.length > 0
-            ? opportunity.districts
-            : allDistricts.map((district) => district.code); // an opportunity naming no areas covers them all
+      const districts = lotAreas(input.districts, opportunity);
       return db.transaction(async (tx) => {
         const lot = await repository.insertLot(tx, { ...input, districts, opportunityId: id });
         await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
@@ -235,6 +256,7 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       if (transition === 'publish') checkPublishable(opportunity, now());
       const { to } = TRANSITIONS[transition];
       await db.transaction(async (tx) => {
+        if (transition === 'publish') await addWholeLot(tx, opportunity);
         await repository.updateOpportunity(tx, id, {
           status: to,
           ...(transition === 'publish' ? { publicationDate: now() } : {}),
