@@ -62,10 +62,19 @@ export class CopiedLedger {
   #day = Number.NaN;
   #date = Buffer.alloc(10);
   #stopped: CopiedEntry | null = null;
+  /** Rows read before their turn, by seq, with where their fields are; see `readAhead`. */
+  readonly #ahead = new Map<number, { data: Buffer; fields: Int32Array }>();
+  readonly #readAhead: number;
 
-  constructor(expectedSeq = 1, previousHash = GENESIS_HASH) {
+  /**
+   * `readAhead`: how many rows read before their turn are kept until the rows before them hold. Read in storage
+   * order, a table written in seq order has a few rows out of place (one written where a rolled-back one was
+   * freed); a row out of place beyond that counts as not following.
+   */
+  constructor(expectedSeq = 1, previousHash = GENESIS_HASH, { readAhead = 0 } = {}) {
     this.expectedSeq = expectedSeq;
     this.previousHash = previousHash;
+    this.#readAhead = readAhead;
   }
 
   /**
@@ -86,35 +95,56 @@ export class CopiedLedger {
     return entries;
   }
 
-  end(): void {
+  /** At the end of the data: the first row still kept for a turn that never came (an entry is missing), or null. */
+  end(): CopiedEntry | null {
     this.#reader.end();
+    if (this.#stopped !== null || this.#ahead.size === 0) return this.#stopped;
+    const first = Math.min(...this.#ahead.keys());
+    const row = this.#ahead.get(first);
+    return row ? this.#entry(row.data, row.fields) : null;
   }
 
   #follow(data: Buffer, fields: Int32Array): void {
-    const at = (column: number) => fields[2 * column] as number;
-    const length = (column: number) => fields[2 * column + 1] as number;
-    const seq = length(SEQ) === 8 ? int64(data, at(SEQ)) : Number.NaN;
-    // Once the link holds the previous hash is a hash, which needs no escaping: it is copied as it is.
-    if (
-      seq === this.expectedSeq &&
-      wellFormed(fields) &&
-      sameText(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), this.previousHash)
-    ) {
-      const start = this.#at;
-      const end = this.#write(data, fields, seq, true);
-      // The text is hashed at once and not kept: the next row is written in its place.
-      this.#at = start;
-      if (end >= 0) {
-        const out = this.#out;
-        const digest = sha256Hex(new Uint8Array(out.buffer, out.byteOffset + start, end - start));
-        if (sameText(data, at(HASH), length(HASH), digest)) {
-          this.expectedSeq = seq + 1;
-          this.previousHash = digest;
-          return;
-        }
+    const seq = fields[2 * SEQ + 1] === 8 ? int64(data, fields[2 * SEQ] as number) : Number.NaN;
+    if (seq > this.expectedSeq && Number.isSafeInteger(seq) && this.#ahead.size < this.#readAhead) {
+      if (!this.#ahead.has(seq)) this.#ahead.set(seq, copyRow(data, fields));
+      return;
+    }
+    if (!this.#holds(data, fields, seq)) {
+      this.#stopped = this.#entry(data, fields);
+      return;
+    }
+    for (let next = this.#ahead.get(this.expectedSeq); next; next = this.#ahead.get(this.expectedSeq)) {
+      this.#ahead.delete(this.expectedSeq);
+      if (!this.#holds(next.data, next.fields, this.expectedSeq)) {
+        this.#stopped = this.#entry(next.data, next.fields);
+        return;
       }
     }
-    this.#stopped = this.#entry(data, fields);
+  }
+
+  /** Whether the row is the next entry of the chain; when it is, the chain moves on past it. */
+  #holds(data: Buffer, fields: Int32Array, seq: number): boolean {
+    const at = (column: number) => fields[2 * column] as number;
+    const length = (column: number) => fields[2 * column + 1] as number;
+    // Once the link holds the previous hash is a hash, which needs no escaping: it is copied as it is.
+    if (
+      seq !== this.expectedSeq ||
+      !wellFormed(fields) ||
+      !sameText(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), this.previousHash)
+    )
+      return false;
+    const start = this.#at;
+    const end = this.#write(data, fields, seq, true);
+    // The text is hashed at once and not kept: the next row is written in its place.
+    this.#at = start;
+    if (end < 0) return false;
+    const out = this.#out;
+    const digest = sha256Hex(new Uint8Array(out.buffer, out.byteOffset + start, end - start));
+    if (!sameText(data, at(HASH), length(HASH), digest)) return false;
+    this.expectedSeq = seq + 1;
+    this.previousHash = digest;
+    return true;
   }
 
   #entry(data: Buffer, fields: Int32Array): CopiedEntry {
@@ -269,6 +299,17 @@ function wellFormed(fields: Int32Array): boolean {
   for (const column of NOT_NULL) if (length(column) < 0) return false;
   for (const column of UUIDS) if (length(column) !== -1 && length(column) !== 16) return false;
   return length(SEQ) === 8 && length(RECORDED_AT) === 8;
+}
+
+/** A copy of one row's bytes, with its fields' places in the copy: the reader's buffer is reused. */
+function copyRow(data: Buffer, fields: Int32Array) {
+  // The row starts with its field count (2 bytes), then each field's length (4 bytes) and bytes.
+  const start = (fields[0] as number) - 6;
+  let end = start + 2;
+  for (let column = 0; column < fields.length / 2; column++)
+    end = Math.max(end, (fields[2 * column] as number) + Math.max(0, fields[2 * column + 1] as number));
+  const copied = Int32Array.from(fields, (value, at) => (at % 2 === 0 ? value - start : value));
+  return { data: Buffer.from(data.subarray(start, end)), fields: copied };
 }
 
 /** Whether the bytes are those of the text, which is all Latin-1: a stored hash against one computed. */

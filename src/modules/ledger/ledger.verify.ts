@@ -129,14 +129,15 @@ async function* aggregatedBatches(tx: SqlRunner, batchSize: number): AsyncGenera
 /**
  * On PostgreSQL: the whole table in one binary COPY, in the order it is stored, so the server neither sorts nor
  * walks an index; each row is checked as it streams in (ledger.copied.ts). An append-only table is stored in seq
- * order. The first row that does not follow, whether it is out of place in storage or a break, hands the rest of
- * the check to seq order, a batch at a time from the last entry that held, which tells the two apart and names
- * the first break as a check in seq order from the start would.
+ * order but for a few rows written where rolled-back ones were freed: rows read before their turn wait for it
+ * (up to READ_AHEAD of them). The first row that still does not follow, whether out of place or a break, hands
+ * the rest of the check to seq order, a batch at a time from the last entry that held, which tells the two apart
+ * and names the first break as a check in seq order from the start would.
  */
 async function checkCopied(tx: SqlRunner, copy: Copy, batchSize: number): Promise<ChainResult> {
   // A scan of a large table may otherwise start where another scan of it has got to, out of seq order.
   await tx.exec('SET LOCAL synchronize_seqscans = off');
-  let chain = new CopiedLedger();
+  let chain = new CopiedLedger(1, GENESIS_HASH, { readAhead: READ_AHEAD });
   const stored = await copyUntilBreak(copy, `SELECT ${COPIED_COLUMNS} FROM social_value_ledger`, chain);
   if (!stored.stop) return { entries: chain.expectedSeq - 1, lastHash: chain.previousHash };
   for (;;) {
@@ -157,21 +158,24 @@ async function checkCopied(tx: SqlRunner, copy: Copy, batchSize: number): Promis
 }
 
 type Copy = (statement: string) => AsyncIterable<Buffer>;
+/** Rows read before their turn in storage order that are kept for it: about 4 MB of ledger rows. */
+const READ_AHEAD = 10_000;
 
 /** Streams the rows of the query through the chain; the first that does not follow, or null. */
 async function copyUntilBreak(copy: Copy, query: string, chain: CopiedLedger): Promise<{ stop: CopiedEntry | null }> {
   // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
   const chunks = copy(`COPY (${query}) TO STDOUT (FORMAT binary)`)[Symbol.asyncIterator]();
   let next = await chunks.next();
-  for (; !next.done; next = await chunks.next()) {
-    const stop = chain.check(next.value);
-    if (stop === null) continue;
-    // Read the rest, so the connection is ready for what comes next.
+  try {
+    for (; !next.done; next = await chunks.next()) {
+      const stop = chain.check(next.value);
+      if (stop !== null) return { stop };
+    }
+    return { stop: chain.end() };
+  } finally {
+    // Stopped early, at a break or on an error: read the rest, so the connection is ready for what comes next.
     while (!next.done) next = await chunks.next();
-    return { stop };
   }
-  chain.end();
-  return { stop: null };
 }
 
 async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {
