@@ -298,14 +298,14 @@ export const findVcseByName = (sql: SqlRunner, words: string) =>
     [words],
   );
 
-/** Consortia that have bid for the opportunity, for the buyer's award. */
+/** Consortia that have bid for the opportunity, for the buyer's award: also those awarded some lots already. */
 export const biddingFor = (sql: SqlRunner, opportunityId: string) =>
   sql.query<{ id: string; name: string; lead_organisation_id: string; lead_name: string; members: number }>(
     `SELECT c.id, c.name, c.lead_organisation_id, l.name AS lead_name,
             (SELECT count(*)::int FROM consortium_members m WHERE m.consortium_id = c.id AND m.status = 'accepted')
               AS members
        FROM consortia c JOIN organisations l ON l.id = c.lead_organisation_id
-      WHERE c.opportunity_id = $1 AND c.status = 'bid'
+      WHERE c.opportunity_id = $1 AND c.status IN ('bid', 'awarded')
       ORDER BY c.bid_at, c.id`,
     [opportunityId],
   );
@@ -357,7 +357,11 @@ export const subcontractorsOf = (sql: SqlRunner, consortiumIds: readonly string[
        SELECT a.consortium_id, a.organisation_id,
               coalesce(l.value_pence, 0)::numeric / greatest(cardinality(l.districts), 1) AS value
          FROM consortium_allocations a JOIN opportunity_lots l ON l.id = a.lot_id
-        WHERE a.consortium_id = ANY ($1::uuid[])),
+        WHERE a.consortium_id = ANY ($1::uuid[])
+          -- Once awarded, only the lots of its awards (an award naming none is the whole opportunity).
+          AND (NOT EXISTS (SELECT 1 FROM opportunity_awards w WHERE w.consortium_id = a.consortium_id)
+               OR EXISTS (SELECT 1 FROM opportunity_awards w WHERE w.consortium_id = a.consortium_id
+                             AND (cardinality(w.lot_ids) = 0 OR a.lot_id = ANY (w.lot_ids))))),
      totals AS (SELECT consortium_id, sum(value) AS value FROM cells GROUP BY consortium_id)
      SELECT m.consortium_id, m.organisation_id, o.name, m.role,
             CASE WHEN coalesce(t.value, 0) = 0 THEN NULL

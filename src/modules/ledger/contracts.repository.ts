@@ -38,12 +38,16 @@ export async function insertContractsForAwards(
     INSERT INTO contracts (opportunity_id, award_id, buyer_organisation_id, supplier_organisation_id, title,
                            description, value_pence, start_date, districts, framework_version_id, created_by)
     SELECT o.id, a.id, o.buyer_organisation_id, a.organisation_id, o.title, o.description,
-           coalesce(a.value_pence, lots.value_pence, o.value_pence), current_date,
+           coalesce(a.value_pence, lots.value_pence, CASE WHEN lots.all_lots THEN o.value_pence END), current_date,
            coalesce(lots.districts, o.districts), ${frameworkVersionId}, ${createdBy}
       FROM opportunity_awards a JOIN opportunities o ON o.id = a.opportunity_id
-      -- An award of some lots is worth what they are and covers their areas (a lot naming none has the opportunity's).
+      -- An award of some lots is worth what they are, when each has a value (the opportunity's value when it takes
+      -- every lot), and covers their areas (a lot naming none has the opportunity's).
       LEFT JOIN LATERAL (
-        SELECT sum(l.value_pence) AS value_pence,
+        SELECT CASE WHEN count(*) = count(l.value_pence) THEN sum(l.value_pence) END AS value_pence,
+               cardinality(a.lot_ids) = 0
+                 OR NOT EXISTS (SELECT 1 FROM opportunity_lots l3
+                                 WHERE l3.opportunity_id = o.id AND NOT l3.id = ANY (a.lot_ids)) AS all_lots,
                (SELECT array_agg(DISTINCT district ORDER BY district)
                   FROM opportunity_lots l2,
                        unnest(CASE WHEN cardinality(l2.districts) > 0 THEN l2.districts ELSE o.districts END) AS district

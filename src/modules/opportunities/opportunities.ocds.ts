@@ -78,6 +78,17 @@ function awardsOf(ocid: string, awards: Award[]) {
     }));
 }
 
+/** Each party once, with every role it has: OCDS wants the parties unique by id. */
+function mergedParties(parties: { id: string; name: string; roles: string[] }[]) {
+  const byId = new Map<string, { id: string; name: string; roles: string[] }>();
+  for (const party of parties) {
+    const known = byId.get(party.id);
+    if (known) known.roles = [...new Set([...known.roles, ...party.roles])];
+    else byId.set(party.id, { ...party, roles: [...party.roles] });
+  }
+  return [...byId.values()];
+}
+
 export type ReleaseInput = {
   opportunity: Opportunity;
   buyerName: string;
@@ -121,11 +132,7 @@ export function buildRelease(input: ReleaseInput) {
   const { opportunity, buyerName, lots, awards, releaseId, date, tags, documents = [] } = input;
   const { ocid } = opportunity;
   const buyer = { id: opportunity.buyerOrganisationId, name: buyerName };
-  // Each supplier once, though it may have won lots in more than one award.
-  const suppliers = [...new Map(awards.map((award) => [award.organisationId, award.name]))].map(([id, name]) => ({
-    id,
-    name,
-  }));
+  const suppliers = awards.map((award) => ({ id: award.organisationId, name: award.name }));
   const awarded = awardsOf(ocid, awards);
   const hasContract = ['contract', 'completed', 'terminated'].includes(opportunity.status);
   return {
@@ -135,14 +142,14 @@ export function buildRelease(input: ReleaseInput) {
     tag: tags,
     initiationType: 'tender',
     language: 'en',
-    parties: [
+    parties: mergedParties([
       { ...buyer, roles: ['buyer', 'procuringEntity'] },
       ...suppliers.map((supplier) => ({ ...supplier, roles: ['supplier'] })),
       // partyRole is an open codelist: consortium members are named as the supplier's subcontractors.
       ...awards
         .flatMap((award) => award.subcontractors ?? [])
         .map((member) => ({ id: member.organisation_id, name: member.name, roles: ['subcontractor'] })),
-    ],
+    ]),
     buyer,
     planning: {
       rationale: opportunity.outcomesSought || undefined,

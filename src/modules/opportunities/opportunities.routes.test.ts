@@ -219,6 +219,9 @@ test('the buyer awards lots one at a time; a lot already awarded is refused with
   const done = await agent.get(page);
   assert.doesNotMatch(done.body, /Award the remaining lots/);
   assert.match(done.body, /for Faversham/);
+  const crafted = await agent.post(`${page}/award`, { supplierIds: supplier.id, lotIds: 'x' }, { from: page });
+  assert.equal(crafted.statusCode, 400);
+  assert.match(crafted.body, /href="#supplierIds">Choose lots from the list/, 'with no lots on the page');
 });
 
 test('the public list searches published opportunities by filters, without JavaScript', async () => {

@@ -177,15 +177,18 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
       service.biddingConsortia(opportunity.id),
       service.details(opportunity),
     ]);
+    const open = openLots(lots, awards);
     return {
       title: `Record the award of “${opportunity.title}”`,
       opportunity,
       q,
       suppliers,
       consortia,
-      lots: openLots(lots, awards),
+      lots: open,
       values: {},
       ...extra,
+      // A message about lots goes by the suppliers when no lots are on the page to link to.
+      ...(extra.errors && open.length === 0 ? { errors: withoutField(extra.errors as FormErrors, 'lotIds') } : {}),
     };
   };
   app.get<IdParams>('/opportunities/:id/award', buying, async (request, reply) =>
@@ -217,4 +220,11 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
 function keptLotValues(body: unknown) {
   const kept = keptFormValues(body);
   return { ...kept, districts: [kept.districts ?? []].flat() };
+}
+
+/** The same errors, any about `field` shown by the suppliers instead. */
+function withoutField(errors: FormErrors, field: string): FormErrors {
+  return formErrors(
+    errors.list.map((item) => [item.href === `#${field}` ? 'supplierIds' : item.href.slice(1), item.text]),
+  );
 }

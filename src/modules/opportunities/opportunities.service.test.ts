@@ -250,7 +250,7 @@ test('an opportunity published without lots is bought as one lot, named and valu
     'in all thirteen districts of Kent and Medway, since the opportunity names none',
   );
   const [release] = await service().releases(opportunity.ocid);
-  assert.equal((release?.release as { tender: { lots: unknown[] } }).tender.lots.length, 1);
+  assert.equal((release?.release as { tender: { lots: unknown[] } } | undefined)?.tender.lots.length, 1);
 
   const withLots = await service().create(body.id, opportunityInput(), actor);
   await service().addLot(withLots.id, { title: 'Only', description: '', valuePence: null, districts: [] }, actor);
@@ -261,4 +261,29 @@ test('an opportunity published without lots is bought as one lot, named and valu
     ['Only'],
     'lots the buyer named are left as they are',
   );
+});
+
+test('a contract for some lots is not given the whole opportunity’s value, nor part of its lots’ values', async () => {
+  const { body, actor } = await buildBuyer(database);
+  const supplier = await buildOrganisation(database);
+  const { id } = await service().create(body.id, opportunityInput({ valuePence: 9_000_000 }), actor);
+  const valued = await service().addLot(
+    id,
+    { title: 'Valued', description: '', valuePence: 3_000_000, districts: [] },
+    actor,
+  );
+  const unvalued = await service().addLot(
+    id,
+    { title: 'Open', description: '', valuePence: null, districts: [] },
+    actor,
+  );
+  await service().addLot(id, { title: 'Later', description: '', valuePence: 1_000_000, districts: [] }, actor);
+  for (const step of ['publish', 'close'] as const) await service().transition(id, step, actor);
+  await service().award(id, { supplierIds: [supplier.id], valuePence: null, lotIds: [valued.id, unvalued.id] }, actor);
+  await service().transition(id, 'contract', actor);
+  const [contract] = await database.query<{ value: string | null }>(
+    'SELECT value_pence::text AS value FROM contracts WHERE opportunity_id = $1',
+    [id],
+  );
+  assert.equal(contract?.value, null, 'one of its lots has no value, and it is not the whole opportunity');
 });

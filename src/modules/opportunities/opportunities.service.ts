@@ -54,6 +54,14 @@ const CONSORTIUM_STAGES: Partial<Record<Transition, 'delivering' | 'completed'>>
   terminate: 'completed',
 };
 
+/** The opportunity as it is now, its row locked until the transaction ends. */
+async function lockedOpportunity(tx: Executor, id: string): Promise<Opportunity> {
+  await sqlRunnerOf(tx).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [id]);
+  const opportunity = await repository.findOpportunity(tx, id);
+  if (!opportunity) throw new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
+  return opportunity;
+}
+
 /**
  * A lot with no areas of its own is delivered in all of the opportunity's (all of Kent and Medway when it names
  * none), so that its lots and districts can be allocated to consortium members and suggested for.
@@ -231,6 +239,9 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         throw new RuleError('Lots can only be added while the opportunity is a draft.');
       const districts = lotAreas(input.districts, opportunity);
       return db.transaction(async (tx) => {
+        // Checked again under the lock: publishing meanwhile would otherwise leave a lot added after it.
+        if ((await lockedOpportunity(tx, id)).status !== 'draft')
+          throw new RuleError('Lots can only be added while the opportunity is a draft.');
         const lot = await repository.insertLot(tx, { ...input, districts, opportunityId: id });
         await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
         return lot;
@@ -256,6 +267,8 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       if (transition === 'publish') checkPublishable(opportunity, now());
       const { to } = TRANSITIONS[transition];
       await db.transaction(async (tx) => {
+        // Checked again under the lock, so that the same step sent twice at once is taken once.
+        checkTransition(await lockedOpportunity(tx, id), transition);
         if (transition === 'publish') await addWholeLot(tx, opportunity);
         await repository.updateOpportunity(tx, id, {
           status: to,
@@ -279,24 +292,23 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
      */
     async award(id: string, choice: AwardChoice, actor: Actor) {
       const { supplierIds, valuePence, consortiumIds = [] } = choice;
-      const opportunity = await service.findForBuyer(id, actor);
+      await service.findForBuyer(id, actor);
       const unique = [...new Set(supplierIds)];
       const suppliers = await repository.organisationsWithIds(db, unique);
       if (suppliers.length !== unique.length || suppliers.some((supplier) => supplier.sector === 'public'))
         throw new RuleError('Choose suppliers from the directory of voluntary and community organisations.');
-      const bidding = await consortiaBiddingFor(database, id);
-      const consortia = bidding.filter((consortium) => consortiumIds.includes(consortium.id));
-      if (consortia.length !== new Set(consortiumIds).size)
-        throw new RuleError('Choose consortia from those that bid for this opportunity.');
-      const twice = consortia.find((consortium) => unique.includes(consortium.lead_organisation_id));
-      if (twice)
-        throw new RuleError(`${twice.lead_name} is chosen on its own and as the lead of a consortium: choose one.`);
       await db.transaction(async (tx) => {
-        // Under the opportunity's lock, so that two awards at once cannot both take the same lot.
-        await sqlRunnerOf(tx).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [id]);
-        const current = await repository.findOpportunity(tx, id);
+        // Under the opportunity's lock, so that two awards at once cannot both take the same lot or consortium.
+        const current = await lockedOpportunity(tx, id);
+        const bidding = await consortiaBiddingFor(sqlRunnerOf(tx), id);
+        const consortia = bidding.filter((consortium) => consortiumIds.includes(consortium.id));
+        if (consortia.length !== new Set(consortiumIds).size)
+          throw new RuleError('Choose consortia from those that bid for this opportunity.');
+        const twice = consortia.find((consortium) => unique.includes(consortium.lead_organisation_id));
+        if (twice)
+          throw new RuleError(`${twice.lead_name} is chosen on its own and as the lead of a consortium: choose one.`);
         const [lots, awarded] = await Promise.all([repository.listLots(tx, id), repository.listAwards(tx, id)]);
-        const lotIds = lotsToAward(current ?? opportunity, lots, awarded, choice.lotIds ?? []);
+        const lotIds = lotsToAward(current, lots, awarded, choice.lotIds ?? []);
         await repository.insertAwards(
           tx,
           id,
@@ -325,7 +337,7 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
           id,
           'award',
           actor,
-          { status: current?.status ?? opportunity.status },
+          { status: current.status },
           { status: 'awarded', suppliers: names, valuePence, ...(lotTitles.length ? { lots: lotTitles } : {}) },
         );
         await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, consortiumIds, valuePence, lotIds });

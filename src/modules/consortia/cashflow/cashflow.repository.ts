@@ -19,14 +19,28 @@ export type PaymentSchedule = {
 
 export type NewPaymentSchedule = Omit<PaymentSchedule, 'version' | 'recorded_at' | 'recorded_by_name'>;
 
-/** What the contract is known to be worth, and for how long: the consortium's award, else the opportunity's value. */
+/**
+ * What the contract is known to be worth, and for how long: the consortium's awards' value; else, when it was
+ * awarded lots each with a value, theirs; else the opportunity's value, unless it was awarded only some lots.
+ */
 export async function contractBasis(sql: SqlRunner, consortiumId: string) {
   const [row] = await sql.query<{ value_pence: number | null; duration_months: number | null; awarded: boolean }>(
-    `SELECT coalesce(a.value_pence, p.value_pence)::float8 AS value_pence, p.duration_months,
-            a.value_pence IS NOT NULL AS awarded
+    `SELECT coalesce(a.value_pence, a.lots_value, CASE WHEN a.some_lots THEN NULL ELSE p.value_pence END)::float8
+              AS value_pence,
+            p.duration_months, a.value_pence IS NOT NULL AS awarded
        FROM consortia c JOIN opportunities p ON p.id = c.opportunity_id
-       LEFT JOIN LATERAL (SELECT sum(value_pence) AS value_pence FROM opportunity_awards
-                           WHERE opportunity_id = p.id AND consortium_id = c.id) a ON true
+       LEFT JOIN LATERAL (
+         SELECT sum(w.value_pence) AS value_pence,
+                bool_and(cardinality(w.lot_ids) > 0)
+                  AND EXISTS (SELECT 1 FROM opportunity_lots l WHERE l.opportunity_id = p.id
+                                 AND NOT l.id IN (SELECT unnest(w2.lot_ids) FROM opportunity_awards w2
+                                                   WHERE w2.opportunity_id = p.id AND w2.consortium_id = c.id))
+                  AS some_lots,
+                (SELECT CASE WHEN count(*) > 0 AND count(*) = count(l.value_pence) THEN sum(l.value_pence) END
+                   FROM opportunity_lots l
+                  WHERE l.id IN (SELECT unnest(w3.lot_ids) FROM opportunity_awards w3
+                                  WHERE w3.opportunity_id = p.id AND w3.consortium_id = c.id)) AS lots_value
+           FROM opportunity_awards w WHERE w.opportunity_id = p.id AND w.consortium_id = c.id) a ON true
       WHERE c.id = $1`,
     [consortiumId],
   );
