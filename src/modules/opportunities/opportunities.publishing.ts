@@ -19,8 +19,7 @@ async function packageIdOf(tx: Executor, details: Record<string, unknown>) {
 
 export async function publishRelease(tx: Executor, opportunityId: string, change: Change, date: Date) {
   // Release ids count the process's releases: two changes at once take turns, so each gets its own.
-  await sqlRunnerOf(tx).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [opportunityId]);
-  const opportunity = await repository.findOpportunity(tx, opportunityId);
+  const opportunity = await repository.findOpportunityForUpdate(tx, opportunityId);
   if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
   const [lots, awards, count, documents] = await Promise.all([
     repository.listLots(tx, opportunityId),

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lt, ne, type SQL, sql } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
+import { type Executor, sqlRunnerOf } from '../../db/client.ts';
 import { organisationMembers, organisations, users } from '../../db/schema.ts';
 import { compileRecord } from '../ocds/ocds-compile.ts';
 import { londonInstant, type SearchInput, VALUE_BANDS } from './opportunities.schema.ts';
@@ -19,6 +19,12 @@ export async function insertOpportunity(executor: Executor, values: NewOpportuni
   const [row] = await executor.insert(opportunities).values(values).returning();
   if (!row) throw new Error('insert into opportunities returned no row');
   return row;
+}
+
+/** findOpportunity with the opportunity's row locked until the transaction ends: changes to it take turns. */
+export async function findOpportunityForUpdate(executor: Executor, id: string) {
+  await sqlRunnerOf(executor).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [id]);
+  return findOpportunity(executor, id);
 }
 
 export async function findOpportunity(executor: Executor, id: string) {

@@ -8,7 +8,7 @@ import { alertsService } from '../alerts/alerts.service.ts';
 import { districts } from '../geography/geography.ts';
 import { SERVICES } from '../organisations/catalogue.ts';
 import { formValuesFrom, kindOptions, STATUS_LABELS, typeOptions } from './opportunities.presenter.ts';
-import { AMENDABLE_FIELDS, isTransition, openLots, RuleError, TRANSITIONS } from './opportunities.rules.ts';
+import { AMENDABLE_FIELDS, isTransition, RuleError, TRANSITIONS } from './opportunities.rules.ts';
 import { awardSchema, lotSchema, newOpportunitySchema, opportunitySchema } from './opportunities.schema.ts';
 import { type Actor, opportunitiesService } from './opportunities.service.ts';
 import { showPage } from './opportunities.show.ts';
@@ -172,12 +172,11 @@ export const opportunitiesModule: FastifyPluginAsync<ModuleOptions> = async (app
   const awardPage = async (request: FastifyRequest<IdParams>, extra: Record<string, unknown> = {}) => {
     const opportunity = await service.findForBuyer(request.params.id, actorFrom(request));
     const q = String((request.query as { q?: unknown } | undefined)?.q ?? '');
-    const [suppliers, consortia, { lots, awards }] = await Promise.all([
+    const [suppliers, consortia, open] = await Promise.all([
       service.findSuppliers(q),
       service.biddingConsortia(opportunity.id),
-      service.details(opportunity),
+      service.openLots(opportunity.id),
     ]);
-    const open = openLots(lots, awards);
     return {
       title: `Record the award of “${opportunity.title}”`,
       opportunity,

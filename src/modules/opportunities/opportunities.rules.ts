@@ -47,6 +47,10 @@ export function openLots<L extends Lot>(lots: L[], awarded: { lotIds: string[] }
   return lots.filter((lot) => !taken.has(lot.id));
 }
 
+/** Whether an award can be recorded: the opportunity is closed, or awarded with lots still open. */
+export const awardable = (status: OpportunityStatus, open: readonly Lot[]) =>
+  status === TRANSITIONS.award.from || (status === TRANSITIONS.award.to && open.length > 0);
+
 /**
  * The lots an award covers. A closed opportunity is awarded whole or lot by lot; once awarded, further awards
  * may take the lots still open. Choosing no lots takes every lot still open (and, without lots, the whole).
@@ -58,7 +62,7 @@ export function lotsToAward(
   chosen: string[],
 ): string[] {
   const open = openLots(lots, awarded);
-  if (!(opportunity.status === 'awarded' && open.length > 0)) checkTransition(opportunity, 'award');
+  if (!awardable(opportunity.status, open)) checkTransition(opportunity, 'award');
   const unknown = chosen.filter((id) => !lots.some((lot) => lot.id === id));
   if (unknown.length > 0) throw new RuleError('Choose lots of this opportunity.', 'lotIds');
   const already = lots.filter((lot) => chosen.includes(lot.id) && !open.includes(lot));

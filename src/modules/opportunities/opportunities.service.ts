@@ -24,6 +24,7 @@ import {
   checkTransition,
   EDITABLE_FIELDS,
   lotsToAward,
+  openLots,
   RuleError,
   snapshot,
   TRANSITIONS,
@@ -45,6 +46,13 @@ export type AwardChoice = {
 };
 
 const notFound = () => new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
+
+/** The opportunity as it is now, its row locked until the transaction ends. */
+async function lockedOpportunity(tx: Executor, id: string) {
+  const opportunity = await repository.findOpportunityForUpdate(tx, id);
+  if (!opportunity) throw notFound();
+  return opportunity;
+}
 const notYours = () =>
   new HttpError(403, 'You do not have permission to do this', 'Only officers of the buying organisation can.');
 
@@ -53,14 +61,6 @@ const CONSORTIUM_STAGES: Partial<Record<Transition, 'delivering' | 'completed'>>
   complete: 'completed',
   terminate: 'completed',
 };
-
-/** The opportunity as it is now, its row locked until the transaction ends. */
-async function lockedOpportunity(tx: Executor, id: string): Promise<Opportunity> {
-  await sqlRunnerOf(tx).query('SELECT 1 FROM opportunities WHERE id = $1 FOR UPDATE', [id]);
-  const opportunity = await repository.findOpportunity(tx, id);
-  if (!opportunity) throw new HttpError(404, 'Page not found', 'There is no opportunity at this address.');
-  return opportunity;
-}
 
 /**
  * A lot with no areas of its own is delivered in all of the opportunity's (all of Kent and Medway when it names
@@ -234,14 +234,13 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
     },
 
     async addLot(id: string, input: LotInput, actor: Actor) {
-      const opportunity = await service.findForBuyer(id, actor);
-      if (opportunity.status !== 'draft')
-        throw new RuleError('Lots can only be added while the opportunity is a draft.');
-      const districts = lotAreas(input.districts, opportunity);
+      await service.findForBuyer(id, actor);
       return db.transaction(async (tx) => {
-        // Checked again under the lock: publishing meanwhile would otherwise leave a lot added after it.
-        if ((await lockedOpportunity(tx, id)).status !== 'draft')
+        // Under the lock: publishing meanwhile would otherwise leave a lot added after it.
+        const opportunity = await lockedOpportunity(tx, id);
+        if (opportunity.status !== 'draft')
           throw new RuleError('Lots can only be added while the opportunity is a draft.');
+        const districts = lotAreas(input.districts, opportunity);
         const lot = await repository.insertLot(tx, { ...input, districts, opportunityId: id });
         await audit(tx, actor, 'opportunity.lot.add', id, { lotId: lot.id, title: lot.title });
         return lot;
@@ -268,8 +267,9 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
       const { to } = TRANSITIONS[transition];
       await db.transaction(async (tx) => {
         // Checked again under the lock, so that the same step sent twice at once is taken once.
-        checkTransition(await lockedOpportunity(tx, id), transition);
-        if (transition === 'publish') await addWholeLot(tx, opportunity);
+        const current = await lockedOpportunity(tx, id);
+        checkTransition(current, transition);
+        if (transition === 'publish') await addWholeLot(tx, current);
         await repository.updateOpportunity(tx, id, {
           status: to,
           ...(transition === 'publish' ? { publicationDate: now() } : {}),
@@ -342,6 +342,12 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         );
         await audit(tx, actor, 'opportunity.award', id, { supplierIds: unique, consortiumIds, valuePence, lotIds });
       });
+    },
+
+    /** The lots no award covers yet, for the award page. */
+    async openLots(id: string) {
+      const [lots, awards] = await Promise.all([repository.listLots(db, id), repository.listAwards(db, id)]);
+      return openLots(lots, awards);
     },
 
     /** Consortia that bid for the opportunity, for the award page. */

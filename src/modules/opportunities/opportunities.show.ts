@@ -4,7 +4,7 @@ import { presentRequests } from '../consortia/partners/partners.page.ts';
 import { districts as allDistricts, districtName } from '../geography/geography.ts';
 import { formatSize, labelFor } from './documents/document-types.ts';
 import { presentHistory, presentOpportunity } from './opportunities.presenter.ts';
-import { nextTransitions, openLots, TRANSITIONS } from './opportunities.rules.ts';
+import { awardable, nextTransitions, openLots, TRANSITIONS } from './opportunities.rules.ts';
 import type { opportunitiesService, Viewer } from './opportunities.service.ts';
 
 /** Everything the opportunity page shows, for the public and (with its controls) for the buyer's officers. */
@@ -36,8 +36,7 @@ export async function showPage(service: ReturnType<typeof opportunitiesService>,
       lotTitles: lots.filter((lot) => award.lotIds.includes(lot.id)).map((lot) => lot.title),
     })),
     // Lots still to award once some are: the buyer records their award the same way.
-    awardsOpen:
-      opportunity.status === 'closed' || (opportunity.status === 'awarded' && openLots(lots, awards).length > 0),
+    awardsOpen: awardable(opportunity.status, openLots(lots, awards)),
     history: presentHistory(history),
     isBuyer,
     actions,
