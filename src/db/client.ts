@@ -8,7 +8,8 @@ import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
+import { type CopyDataHandler, CopyOut } from './copy-out.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -20,8 +21,11 @@ export type DatabaseKind = 'pglite' | 'postgres';
 export type SqlRunner = {
   exec(script: string): Promise<void>;
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
-  /** PostgreSQL, inside a transaction only: the output of `COPY (…) TO STDOUT` as it streams from the server. */
-  copyTo?(statement: string): AsyncIterable<Buffer>;
+  /**
+   * PostgreSQL, inside a transaction only: the output of `COPY (…) TO STDOUT` handed to `onData` as it arrives
+   * (copy-out.ts); settles when the server is ready for the next statement.
+   */
+  copyOut?(statement: string, onData: CopyDataHandler): Promise<void>;
   /** PostgreSQL, inside a transaction only: sends `data` to `COPY … FROM STDIN`. */
   copyFrom?(statement: string, data: Buffer): Promise<void>;
 };
@@ -74,11 +78,10 @@ async function openPostgres(url: string, schemaName: string | undefined): Promis
       await on.query(script);
     },
     query: async <Row>(text: string, params: unknown[] = []) => (await on.query(text, params)).rows as Row[],
-    // A deep buffer keeps reading from the server while the caller works through what has arrived.
     ...(on instanceof pg.Pool
       ? {}
       : {
-          copyTo: (statement: string) => on.query(copyTo(statement, { highWaterMark: 16 * 1024 * 1024 })),
+          copyOut: (statement: string, onData: CopyDataHandler) => on.query(new CopyOut(statement, onData)).done,
           // One large buffer: the driver sends each written chunk as its own message.
           copyFrom: (statement: string, data: Buffer) => pipeline(Readable.from([data]), on.query(copyFrom(statement))),
         }),

@@ -143,16 +143,25 @@ export class BinaryCopyReader {
     this.#fields = new Int32Array(columns * 2);
   }
 
-  /** `row` must read what it needs from `data` before it returns: the bytes may be overwritten afterwards. */
-  push(chunk: Buffer, row: (data: Buffer, fields: Int32Array) => void): void {
-    const data = this.#rest ? this.#join(this.#rest, chunk) : chunk;
-    let at = this.#headerRead ? 0 : this.#header(data);
-    if (at < 0) {
-      this.#rest = data;
-      return;
+  /**
+   * Reads `chunk[from, to)`. `row` must read what it needs from `data` before it returns: the bytes may be
+   * overwritten afterwards.
+   */
+  push(chunk: Buffer, row: (data: Buffer, fields: Int32Array) => void, from = 0, to = chunk.length): void {
+    const joined = this.#rest !== null;
+    const data = joined ? this.#join(this.#rest as Buffer, chunk.subarray(from, to)) : chunk;
+    const end = joined ? data.length : to;
+    let at = joined ? 0 : from;
+    if (!this.#headerRead) {
+      const start = this.#header(data, at, end);
+      if (start < 0) {
+        this.#rest = Buffer.from(data.subarray(at, end));
+        return;
+      }
+      at = start;
     }
     const fields = this.#fields;
-    while (!this.#ended && at + 2 <= data.length) {
+    while (!this.#ended && at + 2 <= end) {
       const count = data.readInt16BE(at);
       if (count === -1) {
         this.#ended = true;
@@ -162,18 +171,18 @@ export class BinaryCopyReader {
       if (count !== this.columns) throw new Error(`Binary COPY row has ${count} fields, not ${this.columns}`);
       let next = at + 2;
       let field = 0;
-      for (; field < count && next + 4 <= data.length; field++) {
+      for (; field < count && next + 4 <= end; field++) {
         const length = data.readInt32BE(next);
         fields[2 * field] = next + 4;
         fields[2 * field + 1] = length;
         next += 4 + Math.max(length, 0);
       }
-      if (field < count || next > data.length) break; // the rest of the row is in the next chunk
+      if (field < count || next > end) break; // the rest of the row is in the next chunk
       row(data, fields);
       at = next;
     }
     // Kept as a copy: a view would be overwritten when the next chunk is joined.
-    this.#rest = at < data.length ? Buffer.from(data.subarray(at)) : null;
+    this.#rest = at < end ? Buffer.from(data.subarray(at, end)) : null;
   }
 
   #join(rest: Buffer, chunk: Buffer): Buffer {
@@ -190,12 +199,12 @@ export class BinaryCopyReader {
   }
 
   /** Where the rows start, or -1 when the header is not all here yet. */
-  #header(data: Buffer): number {
+  #header(data: Buffer, from: number, end: number): number {
     const fixed = SIGNATURE.length + 8;
-    if (data.length < fixed) return -1;
-    if (!data.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('Not binary COPY data');
-    const start = fixed + data.readUInt32BE(SIGNATURE.length + 4);
-    if (data.length < start) return -1;
+    if (end - from < fixed) return -1;
+    if (!data.subarray(from, from + SIGNATURE.length).equals(SIGNATURE)) throw new Error('Not binary COPY data');
+    const start = from + fixed + data.readUInt32BE(from + SIGNATURE.length + 4);
+    if (end < start) return -1;
     this.#headerRead = true;
     return start;
   }

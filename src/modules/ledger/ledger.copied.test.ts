@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openTestDatabase } from '../../../test/support/test-app.ts';
 import { hashedText, isoFromPostgres } from './hash-chain.ts';
-import { COPIED_COLUMNS, CopiedLedger } from './ledger.copied.ts';
+import { COPIED_COLUMNS, type CopiedEntry, CopiedLedger } from './ledger.copied.ts';
 
 // The hashed text written from binary COPY rows must be, byte for byte, the UTF-8 of hashedText over the same
 // columns as the text path reads them, for any values a row can hold: the verification of a sound row rests on
@@ -121,9 +121,11 @@ test('each row read by binary COPY becomes the bytes of the text hashed for it',
       ]);
     }
     const ledger = new CopiedLedger();
-    const copied = [];
-    const copy = tx.copyTo?.(`COPY (SELECT ${COPIED_COLUMNS} FROM ledger_rows ORDER BY seq) TO STDOUT (FORMAT binary)`);
-    for await (const chunk of copy ?? []) copied.push(...ledger.entries(chunk));
+    const copied: CopiedEntry[] = [];
+    await tx.copyOut?.(
+      `COPY (SELECT ${COPIED_COLUMNS} FROM ledger_rows ORDER BY seq) TO STDOUT (FORMAT binary)`,
+      (chunk, from, to) => copied.push(...ledger.entries(chunk, from, to)),
+    );
     ledger.end();
     const stored = await tx.query<{ at: string }>('SELECT recorded_at::text AS at FROM ledger_rows ORDER BY seq');
     return { copied, stored };
@@ -162,9 +164,11 @@ test('a row the service could not have written is marked, not misread', async (t
         (2, '${UUID}', NULL, 'result', NULL, NULL, NULL, '2026-01-01T00:00:00Z', '{}', 'x', 'h'),
         (3, '${UUID}', '${OTHER}', 'result', NULL, NULL, NULL, 'infinity', '{}', 'x', 'h')`);
     const ledger = new CopiedLedger();
-    const entries = [];
-    const copy = tx.copyTo?.(`COPY (SELECT ${COPIED_COLUMNS} FROM odd_rows ORDER BY seq) TO STDOUT (FORMAT binary)`);
-    for await (const chunk of copy ?? []) entries.push(...ledger.entries(chunk));
+    const entries: CopiedEntry[] = [];
+    await tx.copyOut?.(
+      `COPY (SELECT ${COPIED_COLUMNS} FROM odd_rows ORDER BY seq) TO STDOUT (FORMAT binary)`,
+      (chunk, from, to) => entries.push(...ledger.entries(chunk, from, to)),
+    );
     return entries;
   });
   assert.deepEqual(

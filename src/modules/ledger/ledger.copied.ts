@@ -26,6 +26,11 @@ const HASH = 10;
 export type CopiedEntry = LinkedEntry | { seq: number; id: string; malformed: true };
 
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Each byte's two hex digits, the first in the low byte: one look-up per byte of a uuid rather than two. */
+const HEX_PAIRS = Uint16Array.from(
+  { length: 256 },
+  (_, byte) => (HEX[byte >> 4] as number) | ((HEX[byte & 15] as number) << 8),
+);
 /** JSON.stringify's two-character escapes of control characters; the others become \u00XX. */
 const SHORT_ESCAPES = new Uint8Array(32);
 for (const [code, letter] of [
@@ -54,7 +59,10 @@ const BLOCK = 1024 * 1024;
 export class CopiedLedger {
   /** The seq the next row must have, and the hash it must link to: those of the last row that held. */
   expectedSeq: number;
-  previousHash: string;
+  // The hash as its bytes, for the stored ones to be compared with in place.
+  #previousHash: Buffer;
+  /** Where each digest is written: 64 hex digits. */
+  #digest: Buffer = Buffer.alloc(64);
   readonly #reader = new BinaryCopyReader(11);
   #out = Buffer.allocUnsafe(BLOCK);
   #at = 0;
@@ -73,7 +81,7 @@ export class CopiedLedger {
    */
   constructor(expectedSeq = 1, previousHash = GENESIS_HASH, { readAhead = 0 } = {}) {
     this.expectedSeq = expectedSeq;
-    this.previousHash = previousHash;
+    this.#previousHash = Buffer.from(previousHash, 'latin1');
     this.#readAhead = readAhead;
   }
 
@@ -82,18 +90,25 @@ export class CopiedLedger {
    * next, it does not link to the hash before, or its content does not match its hash), read in full for
    * checkLink to say why; null while every row holds. Nothing after that row is checked.
    */
-  check(chunk: Buffer): CopiedEntry | null {
-    this.#reader.push(chunk, (data, fields) => {
-      if (this.#stopped === null) this.#follow(data, fields);
-    });
+  get previousHash(): string {
+    return this.#previousHash.toString('latin1');
+  }
+
+  check(chunk: Buffer, from = 0, to = chunk.length): CopiedEntry | null {
+    if (this.#stopped === null) this.#reader.push(chunk, this.#followRow, from, to);
     return this.#stopped;
   }
 
-  entries(chunk: Buffer): CopiedEntry[] {
+  entries(chunk: Buffer, from = 0, to = chunk.length): CopiedEntry[] {
     const entries: CopiedEntry[] = [];
-    this.#reader.push(chunk, (data, fields) => entries.push(this.#entry(data, fields)));
+    this.#reader.push(chunk, (data, fields) => entries.push(this.#entry(data, fields)), from, to);
     return entries;
   }
+
+  // Made once: the reader is handed it for every message, which is every row.
+  readonly #followRow = (data: Buffer, fields: Int32Array): void => {
+    if (this.#stopped === null) this.#follow(data, fields);
+  };
 
   /** At the end of the data: the first row still kept for a turn that never came (an entry is missing), or null. */
   end(): CopiedEntry | null {
@@ -131,7 +146,7 @@ export class CopiedLedger {
     if (
       seq !== this.expectedSeq ||
       !wellFormed(fields) ||
-      !sameText(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), this.previousHash)
+      !sameBytes(data, at(PREVIOUS_HASH), length(PREVIOUS_HASH), this.#previousHash)
     )
       return false;
     const start = this.#at;
@@ -141,9 +156,13 @@ export class CopiedLedger {
     if (end < 0) return false;
     const out = this.#out;
     const digest = sha256Hex(new Uint8Array(out.buffer, out.byteOffset + start, end - start));
-    if (!sameText(data, at(HASH), length(HASH), digest)) return false;
+    const digestBytes = this.#digest;
+    digestBytes.write(digest, 0, 'latin1');
+    if (!sameBytes(data, at(HASH), length(HASH), digestBytes)) return false;
+    // The digest is the next row's previous hash; the old one's bytes take the next digest.
+    this.#digest = this.#previousHash.length === digestBytes.length ? this.#previousHash : Buffer.alloc(digest.length);
+    this.#previousHash = digestBytes;
     this.expectedSeq = seq + 1;
-    this.previousHash = digest;
     return true;
   }
 
@@ -177,7 +196,7 @@ export class CopiedLedger {
     const out = this.#out;
     let to = this.#at;
     out[to++] = 0x5b; // [
-    to += out.write(String(seq), to, 'latin1');
+    to = decimal(out, to, seq);
     to = this.#uuid(data, at(ID), to, true);
     to = this.#uuid(data, at(CONTRACT), to, true);
     out[to++] = 0x2c;
@@ -209,13 +228,20 @@ export class CopiedLedger {
   #uuid(data: Buffer, from: number, to: number, present: boolean): number {
     const out = this.#out;
     out[to++] = 0x2c;
-    if (!present) return to + out.write('null', to, 'latin1');
+    if (!present) {
+      out[to] = 0x6e; // null
+      out[to + 1] = 0x75;
+      out[to + 2] = 0x6c;
+      out[to + 3] = 0x6c;
+      return to + 4;
+    }
     out[to++] = 0x22;
     for (let index = 0; index < 16; index++) {
       if (index === 4 || index === 6 || index === 8 || index === 10) out[to++] = 0x2d; // -
-      const byte = data[from + index] as number;
-      out[to++] = HEX[byte >> 4] as number;
-      out[to++] = HEX[byte & 15] as number;
+      const pair = HEX_PAIRS[data[from + index] as number] as number;
+      out[to] = pair & 0xff;
+      out[to + 1] = pair >> 8;
+      to += 2;
     }
     out[to++] = 0x22;
     return to;
@@ -312,11 +338,25 @@ function copyRow(data: Buffer, fields: Int32Array) {
   return { data: Buffer.from(data.subarray(start, end)), fields: copied };
 }
 
-/** Whether the bytes are those of the text, which is all Latin-1: a stored hash against one computed. */
-function sameText(data: Buffer, from: number, length: number, text: string): boolean {
-  if (length !== text.length) return false;
-  for (let index = 0; index < length; index++) if (data[from + index] !== text.charCodeAt(index)) return false;
-  return true;
+/** Whether `data[from, from + length)` are the bytes of `expected`, compared natively. */
+function sameBytes(data: Buffer, from: number, length: number, expected: Buffer): boolean {
+  return length === expected.length && data.compare(expected, 0, length, from, from + length) === 0;
+}
+
+/** A safe integer's decimal digits, as String writes them. */
+function decimal(out: Buffer, to: number, value: number): number {
+  if (value < 0) {
+    out[to] = 0x2d; // -
+    return decimal(out, to + 1, -value);
+  }
+  let digits = 1;
+  for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = value;
+  for (let place = digits - 1; place >= 0; place--) {
+    out[to + place] = 0x30 + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return to + digits;
 }
 
 function twoDigits(out: Buffer, to: number, value: number): number {

@@ -93,8 +93,8 @@ type Batch = CopiedEntry[];
 
 async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
   // The bytes are read as UTF-8 (ledger.copied.ts), which only a UTF8 database guarantees them to be.
-  const [encoding] = tx.copyTo ? await tx.query<{ server_encoding: string }>('SHOW server_encoding') : [];
-  if (tx.copyTo && encoding?.server_encoding === 'UTF8') return checkCopied(tx, tx.copyTo, batchSize * 5);
+  const [encoding] = tx.copyOut ? await tx.query<{ server_encoding: string }>('SHOW server_encoding') : [];
+  if (tx.copyOut && encoding?.server_encoding === 'UTF8') return checkCopied(tx, tx.copyOut, batchSize * 5);
   let expectedSeq = 1;
   let previousHash = GENESIS_HASH;
   for await (const entries of aggregatedBatches(tx, batchSize)) {
@@ -157,25 +157,18 @@ async function checkCopied(tx: SqlRunner, copy: Copy, batchSize: number): Promis
   }
 }
 
-type Copy = (statement: string) => AsyncIterable<Buffer>;
+type Copy = Required<SqlRunner>['copyOut'];
 /** Rows read before their turn in storage order that are kept for it: about 4 MB of ledger rows. */
 const READ_AHEAD = 10_000;
 
 /** Streams the rows of the query through the chain; the first that does not follow, or null. */
 async function copyUntilBreak(copy: Copy, query: string, chain: CopiedLedger): Promise<{ stop: CopiedEntry | null }> {
-  // Read by hand rather than with for…of, which would destroy the stream when a break stops this early.
-  const chunks = copy(`COPY (${query}) TO STDOUT (FORMAT binary)`)[Symbol.asyncIterator]();
-  let next = await chunks.next();
-  try {
-    for (; !next.done; next = await chunks.next()) {
-      const stop = chain.check(next.value);
-      if (stop !== null) return { stop };
-    }
-    return { stop: chain.end() };
-  } finally {
-    // Stopped early, at a break or on an error: read the rest, so the connection is ready for what comes next.
-    while (!next.done) next = await chunks.next();
-  }
+  let stop: CopiedEntry | null = null;
+  // After a break the rest of the data is read past, so the connection is ready for what comes next.
+  await copy(`COPY (${query}) TO STDOUT (FORMAT binary)`, (chunk, from, to) => {
+    stop ??= chain.check(chunk, from, to);
+  });
+  return { stop: stop ?? chain.end() };
 }
 
 async function checkHead(runner: SqlRunner, lastSeq: number, lastHash: string): Promise<LedgerProblem | null> {
