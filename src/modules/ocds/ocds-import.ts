@@ -27,8 +27,10 @@ export type OcdsImportResult =
   | { ok: false; fileName: string; problems: string[] };
 
 // Batches of 1,000 releases: each is one statement, small enough for the server to begin storing while this
-// process checks and compiles the next.
+// process checks and compiles the next. Every 50 releases checked or processes compiled, the statement being
+// written to the connection goes on: a large one is sent a part at a time, and would otherwise wait.
 const CHUNK = 1000;
+const TURN = 50;
 
 export async function importOcds(
   database: Database,
@@ -116,6 +118,7 @@ async function importInto(
     const sound: Release[] = [];
     const soundTexts: (string | Buffer)[] = [];
     for (let index = start; index < Math.min(start + CHUNK, releases.length); index++) {
+      if (index % TURN === 0) await nextTurn();
       const release = releases[index] as Release;
       const reasons = releaseProblems(release);
       if (reasons.length > 0) rejected.push({ release: release.id, reasons });
@@ -147,8 +150,8 @@ async function importInto(
   const freshList = [...fresh];
   const recordWrites: Promise<void>[] = [];
   for (let start = 0; start < freshList.length; start += CHUNK) {
-    recordWrites.push(held(storeRecords(queue.runner, freshList.slice(start, start + CHUNK), copier)));
-    await nextTurn();
+    const records = await compileRecords(freshList.slice(start, start + CHUNK));
+    recordWrites.push(held(storeRecords(queue.runner, records, copier)));
   }
 
   const inserted = new Set<string>();
@@ -165,7 +168,7 @@ async function importInto(
   }
   for (let start = 0; start < fromDatabase.length; start += CHUNK) {
     const compiled = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
-    await storeRecords(tx, [...compiled]);
+    await storeRecords(tx, await compileRecords([...compiled]));
   }
   await recordAuditSql(tx, {
     actorUserId: actor.userId,
@@ -323,13 +326,20 @@ async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<strin
   return byOcid;
 }
 
-/** Writes the compiled release and the parties of each process, compiled from all of its releases. */
-async function storeRecords(tx: SqlRunner, processes: [string, Json[]][], copier?: Copier): Promise<void> {
-  const records = processes.map(([ocid, releases]) => ({
-    ocid,
-    compiled_release: compileRecord(ocid, releases),
-    release_count: releases.length,
-  }));
+type CompiledRecord = { ocid: string; compiled_release: Json; release_count: number };
+
+/** Each process compiled from all of its releases, letting statements already sent go on every few. */
+async function compileRecords(processes: [string, Json[]][]): Promise<CompiledRecord[]> {
+  const records: CompiledRecord[] = [];
+  for (const [index, [ocid, releases]] of processes.entries()) {
+    if (index % TURN === 0) await nextTurn();
+    records.push({ ocid, compiled_release: compileRecord(ocid, releases), release_count: releases.length });
+  }
+  return records;
+}
+
+/** Writes the compiled release and the parties of each process. */
+async function storeRecords(tx: SqlRunner, records: CompiledRecord[], copier?: Copier): Promise<void> {
   const parties = records.flatMap((record) => partiesOf(record.ocid, record.compiled_release));
   await allOrFirstFailure([
     copier ? copyRecords(copier, records) : upsertRecords(tx, records),
@@ -337,7 +347,7 @@ async function storeRecords(tx: SqlRunner, processes: [string, Json[]][], copier
   ]);
 }
 
-function upsertRecords(tx: SqlRunner, records: { ocid: string; compiled_release: Json; release_count: number }[]) {
+function upsertRecords(tx: SqlRunner, records: CompiledRecord[]) {
   return tx.query(
     `INSERT INTO ocds_records (ocid, compiled_release, release_count)
        VALUES ${rowsOf(records.length, 1, ['text', 'json', 'integer'])}
