@@ -25,7 +25,8 @@ test('ISO date-times become microseconds, to the sixth decimal, only with an exp
 test('rows of every type come back from the database as they were written', async (t) => {
   if (database.kind !== 'postgres') return t.skip('COPY from a client stream needs PostgreSQL');
   const rows = await database.transaction(async (tx) => {
-    await tx.exec(`CREATE TEMP TABLE copied (t text, j json, jb jsonb, i int4, b int8, at timestamptz, tags text[])
+    await tx.exec(`CREATE TEMP TABLE copied (t text, j json, jb jsonb, i int4, b int8, at timestamptz, tags text[],
+                   u uuid)
                    ON COMMIT DROP`);
     const writer = new BinaryCopyWriter(16); // small, so that it must grow
     writer.row([
@@ -36,12 +37,13 @@ test('rows of every type come back from the database as they were written', asyn
       { type: 'int8', value: 9_007_199_254_740_991 },
       { type: 'timestamptz', micros: isoToMicros('2025-01-23T10:00:00.123456Z') ?? 0n },
       { type: 'text[]', value: ['tender', 'award', 'ünïcode'] },
+      { type: 'uuid', value: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff' },
     ]);
-    writer.row([null, null, null, null, null, null, { type: 'text[]', value: [] }]);
-    await tx.copyFrom?.('COPY copied (t, j, jb, i, b, at, tags) FROM STDIN (FORMAT binary)', writer.finish());
+    writer.row([null, null, null, null, null, null, { type: 'text[]', value: [] }, null]);
+    await tx.copyFrom?.('COPY copied (t, j, jb, i, b, at, tags, u) FROM STDIN (FORMAT binary)', writer.finish());
     return tx.query<Record<string, unknown>>(
       `SELECT t, j::text AS j, jb, i, b::text AS b, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at,
-              tags FROM copied ORDER BY t NULLS LAST`,
+              tags, u FROM copied ORDER BY t NULLS LAST`,
     );
   });
   assert.deepEqual(rows, [
@@ -53,8 +55,9 @@ test('rows of every type come back from the database as they were written', asyn
       b: '9007199254740991',
       at: '2025-01-23T10:00:00.123456',
       tags: ['tender', 'award', 'ünïcode'],
+      u: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff',
     },
-    { t: null, j: null, jb: null, i: null, b: null, at: null, tags: [] },
+    { t: null, j: null, jb: null, i: null, b: null, at: null, tags: [], u: null },
   ]);
 });
 

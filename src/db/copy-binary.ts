@@ -12,6 +12,7 @@ export type CopyValue =
   /** Microseconds since 1970 (a bigint, so that no precision is lost). */
   | { type: 'timestamptz'; micros: bigint }
   | { type: 'text[]'; value: readonly string[] }
+  | { type: 'uuid'; value: string }
   | null;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -85,6 +86,10 @@ export class BinaryCopyWriter {
       case 'timestamptz':
         this.#length(8);
         this.#at = this.#buffer.writeBigInt64BE(value.micros - POSTGRES_EPOCH_MICROS, this.#at);
+        return;
+      case 'uuid':
+        this.#length(16);
+        this.#at += this.#buffer.write(value.value.replaceAll('-', ''), this.#at, 16, 'hex');
         return;
       case 'text[]': {
         const items = value.value;

@@ -343,7 +343,7 @@ async function storeRecords(tx: SqlRunner, records: CompiledRecord[], copier?: C
   const parties = records.flatMap((record) => partiesOf(record.ocid, record.compiled_release));
   await allOrFirstFailure([
     copier ? copyRecords(copier, records) : upsertRecords(tx, records),
-    storeParties(tx, parties),
+    storeParties(tx, parties, copier),
   ]);
 }
 
