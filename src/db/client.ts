@@ -23,7 +23,7 @@ export type SqlRunner = {
   query<Row>(text: string, params?: unknown[]): Promise<Row[]>;
   /**
    * PostgreSQL, inside a transaction only: the output of `COPY (…) TO STDOUT` handed to `onData` as it arrives
-   * (copy-out.ts); settles when the server is ready for the next statement.
+   * (copy-out.ts); settles at the end of the data or at the first error.
    */
   copyOut?(statement: string, onData: CopyDataHandler): Promise<void>;
   /** PostgreSQL, inside a transaction only: sends `data` to `COPY … FROM STDIN`. */

@@ -87,10 +87,14 @@ export class BinaryCopyWriter {
         this.#length(8);
         this.#at = this.#buffer.writeBigInt64BE(value.micros - POSTGRES_EPOCH_MICROS, this.#at);
         return;
-      case 'uuid':
+      case 'uuid': {
         this.#length(16);
-        this.#at += this.#buffer.write(value.value.replaceAll('-', ''), this.#at, 16, 'hex');
+        const written = this.#buffer.write(value.value.replaceAll('-', ''), this.#at, 16, 'hex');
+        // Anything short of 16 bytes would leave the length above saying more than follows.
+        if (written !== 16) throw new Error(`Not a uuid: ${value.value}`);
+        this.#at += written;
         return;
+      }
       case 'text[]': {
         const items = value.value;
         const header = items.length ? 20 : 12;

@@ -62,3 +62,13 @@ test("the handler's error rejects once the data is read past, and the connection
     assert.equal(after?.ok, 1);
   });
 });
+
+test('a statement that is not a COPY out is refused, and the connection is ready again', async (t) => {
+  if (database.kind !== 'postgres') return t.skip('COPY to a client needs PostgreSQL');
+  await database.transaction(async (tx) => {
+    for (const statement of ['SELECT 1', 'COPY (SELECT 1) TO STDOUT; SELECT 2'])
+      await assert.rejects(tx.copyOut?.(statement, () => {}) ?? Promise.reject(new Error('no copyOut')), /Not a COPY/);
+    const [after] = await tx.query<{ ok: number }>('SELECT 1 AS ok');
+    assert.equal(after?.ok, 1);
+  });
+});

@@ -17,7 +17,11 @@ const ALONGSIDE = new Set([0x48 /* CopyOutResponse */, 0x4e /* Notice */, 0x53 /
 const HEADER = 5; // a type byte and a length, which counts itself
 
 export class CopyOut implements Submittable {
-  /** Settles once the server is ready for the next query: rejected with the server's error or the handler's. */
+  /**
+   * Settles once the server is ready for the next query, or at the server's error (the driver holds the next
+   * query until the server is ready): rejected with that error, the handler's, or one for a statement that is
+   * not a COPY out.
+   */
   readonly done: Promise<void>;
   readonly text: string;
   readonly #onData: CopyDataHandler;
@@ -100,6 +104,28 @@ export class CopyOut implements Submittable {
   }
 
   handleCommandComplete(): void {}
+
+  // Answers a COPY out never has: the statement was something else. It is refused once the server is ready.
+  handleRowDescription(): void {
+    this.#notCopyOut();
+  }
+
+  handleDataRow(): void {
+    this.#notCopyOut();
+  }
+
+  handleEmptyQuery(): void {
+    this.#notCopyOut();
+  }
+
+  handleCopyInResponse(connection: Connection & { sendCopyFail(message: string): void }): void {
+    this.#notCopyOut();
+    connection.sendCopyFail('COPY out was given COPY FROM STDIN');
+  }
+
+  #notCopyOut(): void {
+    this.#failure ??= new Error(`Not a COPY … TO STDOUT: ${this.text.slice(0, 60)}`);
+  }
 
   handleReadyForQuery(): void {
     this.#settle(this.#failure ?? undefined);

@@ -277,3 +277,21 @@ test('imports at once of overlapping files store each release once; a date only 
   );
   assert.equal(stored?.date, '2025-01-23T10:00:00.123457');
 });
+
+test('a party a publisher lists twice in a process is stored once', async () => {
+  const [release] = cfPackage().releases;
+  const buyer = { id: 'GB-COH-00000001', name: 'Repeated Buyer', roles: ['buyer'] };
+  const repeated = {
+    ...release,
+    ocid: 'ocds-test-repeated-party',
+    id: 'r1',
+    // One party without an id: the list is not merged by id, so the repeat reaches the parties.
+    parties: [buyer, { ...buyer, name: 'Repeated Buyer again' }, { name: 'No id at all' }],
+  };
+  const result = await importOcds(database, Buffer.from(JSON.stringify([repeated])), actor, { maxBytes: LIMIT });
+  assert.ok(result.ok && result.stored === 1, JSON.stringify(result));
+  const parties = await database.query<{ party_id: string; name: string }>(
+    `SELECT party_id, name FROM ocds_parties WHERE ocid = 'ocds-test-repeated-party'`,
+  );
+  assert.deepEqual(parties, [{ party_id: 'GB-COH-00000001', name: 'Repeated Buyer' }]);
+});

@@ -157,7 +157,7 @@ async function importInto(
   const inserted = new Set<string>();
   for (const batch of batches) for (const done of await batch) inserted.add(done);
   await queue.drain();
-  await allOrFirstFailure(recordWrites); // a failure while compiling, before any statement was sent
+  await allOrFirstFailure(recordWrites); // the records' statements, and the parties read from them
   const touched = new Set<string>();
   for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
   // A new process whose releases were not all stored by this import (another one stored some first) is

@@ -32,9 +32,12 @@ export const companyNumber = (id: string) => {
 
 export function partiesOf(ocid: string, compiled: Json): PartyRow[] {
   const parties = Array.isArray(compiled.parties) ? compiled.parties.filter(isObject) : [];
+  // A party is stored once per process: the first with its id, should a publisher repeat one.
+  const seen = new Set<string>();
   return parties.flatMap((party) => {
     const id = text(party.id);
-    if (id === null) return [];
+    if (id === null || seen.has(id)) return [];
+    seen.add(id);
     const identifier = isObject(party.identifier) ? party.identifier : {};
     const identifiers = [identifier, ...(Array.isArray(party.additionalIdentifiers) ? party.additionalIdentifiers : [])]
       .filter(isObject)
