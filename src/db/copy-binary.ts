@@ -117,6 +117,15 @@ export class BinaryCopyWriter {
   }
 }
 
+/** One row's fields as binary COPY writes them (each its length, then its bytes), without the field count. */
+export function binaryFields(values: readonly CopyValue[]): Buffer {
+  const writer = new BinaryCopyWriter(256);
+  writer.row(values);
+  const written = writer.finish();
+  // After the header and the row's field count; before the trailer.
+  return Buffer.from(written.subarray(SIGNATURE.length + 8 + 2, written.length - 2));
+}
+
 /**
  * An ISO 8601 date-time (as OCDS and JSON Schema's date-time format have it) in microseconds since 1970;
  * undefined when it cannot be read here exactly as the database would, so that the caller lets the database.

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { binaryFields, type CopyValue, isoToMicros } from '../../db/copy-binary.ts';
 
 // The social value ledger's hash chain, with no database: what an entry's hash covers and how it is computed.
 // Verification and appending both call these, so the two can never disagree about the bytes.
@@ -34,7 +35,7 @@ export type EntryContent = {
   subjectId: string | null;
   correctsId: string | null;
   actorUserId: string | null;
-  /** ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+  /** ISO 8601 with its offset, as `Date.prototype.toISOString` or isoFromPostgres writes it. */
   recordedAt: string;
   /** The canonical JSON text exactly as stored. */
   body: string;
@@ -42,54 +43,33 @@ export type EntryContent = {
 };
 
 /**
- * The exact text that is hashed: a JSON array of every column in a fixed order, so no two different rows can
- * produce the same text (each value is quoted and escaped, and its position says which column it is).
+ * The exact bytes that are hashed: every column in a fixed order, each as PostgreSQL's binary COPY writes it, a
+ * 4-byte big-endian length (-1 for null) then the value: seq as an 8-byte integer, ids as their 16 bytes, texts in
+ * UTF-8, the time as microseconds since 2000-01-01 UTC in 8 bytes. Each value's length goes before it, so no two
+ * different rows give the same bytes, nothing needs escaping, and verification hashes each row as the database
+ * sends it, without rebuilding it. Anyone can recompute a hash in SQL: see migration 0029.
  */
-export function hashedText(entry: EntryContent): string {
-  return JSON.stringify([
-    entry.seq,
-    entry.id,
-    entry.contractId,
-    entry.kind,
-    entry.subjectId,
-    entry.correctsId,
-    entry.actorUserId,
-    entry.recordedAt,
-    entry.body,
-    entry.previousHash,
+export function hashedBytes(entry: EntryContent): Buffer {
+  const micros = isoToMicros(entry.recordedAt);
+  if (micros === undefined) throw new TypeError(`Not a time in UTC: ${entry.recordedAt}`);
+  const uuid = (value: string | null): CopyValue => (value === null ? null : { type: 'uuid', value });
+  return binaryFields([
+    { type: 'int8', value: entry.seq },
+    uuid(entry.id),
+    uuid(entry.contractId),
+    { type: 'text', value: entry.kind },
+    uuid(entry.subjectId),
+    uuid(entry.correctsId),
+    uuid(entry.actorUserId),
+    { type: 'timestamptz', micros },
+    { type: 'text', value: entry.body },
+    { type: 'text', value: entry.previousHash },
   ]);
 }
 
 /**
- * hashedText, built from columns as verification reads them back: the body already written as a JSON string (by
- * the database's to_json, which escapes exactly as JSON.stringify does). Ids are uuids,
- * whose characters need no escaping. Building the text this way saves decoding and re-encoding every body.
- */
-export function hashedTextFromStored(entry: {
-  seq: number;
-  id: string;
-  contractId: string;
-  kind: string;
-  subjectId: string | null;
-  correctsId: string | null;
-  actorUserId: string | null;
-  /** As isoFromPostgres gives it. */
-  recordedAt: string;
-  bodyJson: string;
-  previousHash: string;
-}): string {
-  const uuid = (value: string | null) => (value === null ? 'null' : `"${value}"`);
-  return (
-    `[${entry.seq},"${entry.id}","${entry.contractId}",${JSON.stringify(entry.kind)},${uuid(entry.subjectId)},` +
-    `${uuid(entry.correctsId)},${uuid(entry.actorUserId)},"${entry.recordedAt}",` +
-    `${entry.bodyJson},${JSON.stringify(entry.previousHash)}]`
-  );
-}
-
-/**
  * A timestamptz as PostgreSQL writes it with TimeZone UTC and DateStyle ISO ("2026-04-01 09:30:00.12+00"), written
- * as Date.toISOString writes it ("2026-04-01T09:30:00.120Z"). The service only ever stores whole milliseconds: a
- * time with finer digits keeps them, so its text differs from the one hashed and the entry shows as changed.
+ * as Date.toISOString writes it ("2026-04-01T09:30:00.120Z"), with any finer digits kept.
  */
 export function isoFromPostgres(text: string): string {
   const match = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?\+00$/.exec(text);
@@ -99,7 +79,7 @@ export function isoFromPostgres(text: string): string {
 /** One call, with no Hash object to make: most of the cost of hashing a short text is the call itself. */
 export const sha256Hex = (data: string | Uint8Array): string => hash('sha256', data, 'hex');
 
-export const entryHash = (entry: EntryContent): string => sha256Hex(hashedText(entry));
+export const entryHash = (entry: EntryContent): string => sha256Hex(hashedBytes(entry));
 
 /** A stored row as read back for checking. */
 export type StoredEntry = EntryContent & { hash: string };
@@ -111,9 +91,8 @@ export type ChainBreak = {
   message: string;
 };
 
-/** A stored entry as verification reads it: where it is, what it links to, its stored hash and its hashed text. */
-/** `text` is the hashed text, or its UTF-8 bytes. */
-export type LinkedEntry = { seq: number; id: string; previousHash: string; hash: string; text: string | Buffer };
+/** A stored entry as verification reads it: where it is, what it links to, its stored hash and its hashed bytes. */
+export type LinkedEntry = { seq: number; id: string; previousHash: string; hash: string; hashed: Uint8Array };
 
 /**
  * Checks one stored entry against the one before it in the chain (`expectedSeq` and `previousHash`). The first
@@ -143,7 +122,7 @@ export function checkLink(entry: LinkedEntry, expectedSeq: number, previousHash:
         `entry's hash, so entries were reordered or removed, or entry ${entry.seq - 1} was changed and re-hashed.`,
     };
   }
-  if (sha256Hex(entry.text) !== entry.hash) {
+  if (sha256Hex(entry.hashed) !== entry.hash) {
     return {
       seq: entry.seq,
       id: entry.id,
@@ -156,4 +135,4 @@ export function checkLink(entry: LinkedEntry, expectedSeq: number, previousHash:
 
 /** checkLink for an entry given column by column. */
 export const checkEntry = (entry: StoredEntry, expectedSeq: number, previousHash: string): ChainBreak | null =>
-  checkLink({ ...entry, text: hashedText(entry) }, expectedSeq, previousHash);
+  checkLink({ ...entry, hashed: hashedBytes(entry) }, expectedSeq, previousHash);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openTestDatabase } from '../../../test/support/test-app.ts';
-import { hashedText, isoFromPostgres } from './hash-chain.ts';
+import { hashedBytes, isoFromPostgres } from './hash-chain.ts';
 import { COPIED_COLUMNS, type CopiedEntry, CopiedLedger } from './ledger.copied.ts';
 
-// The hashed text written from binary COPY rows must be, byte for byte, the UTF-8 of hashedText over the same
+// The bytes hashed where binary COPY rows lie must be, byte for byte, those hashedBytes makes from the same
 // columns as the text path reads them, for any values a row can hold: the verification of a sound row rests on
 // it, and so does catching a changed one. PostgreSQL only (COPY to a client stream).
 
@@ -99,7 +99,7 @@ const rows: Row[] = [
   },
 ];
 
-test('each row read by binary COPY becomes the bytes of the text hashed for it', async (t) => {
+test('each row read by binary COPY holds, as it lies, the bytes hashed for it', async (t) => {
   if (database.kind !== 'postgres') return t.skip('COPY to a client stream needs PostgreSQL');
   const { copied, stored } = await database.transaction(async (tx) => {
     await tx.exec(`SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD';
@@ -133,8 +133,8 @@ test('each row read by binary COPY becomes the bytes of the text hashed for it',
   assert.equal(copied.length, rows.length);
   for (const [index, row] of rows.entries()) {
     const entry = copied[index];
-    assert.ok(entry && 'text' in entry, `row ${row.seq} is read`);
-    const expected = hashedText({
+    assert.ok(entry && 'hashed' in entry, `row ${row.seq} is read`);
+    const expected = hashedBytes({
       seq: row.seq,
       id: UUID,
       contractId: OTHER,
@@ -146,7 +146,7 @@ test('each row read by binary COPY becomes the bytes of the text hashed for it',
       body: row.body,
       previousHash: row.previous,
     });
-    assert.equal(Buffer.from(entry.text).toString('utf8'), expected, `row ${row.seq}`);
+    assert.deepEqual(Buffer.from(entry.hashed), expected, `row ${row.seq}`);
     assert.equal(entry.id, UUID);
     assert.equal(entry.previousHash, row.previous);
     assert.equal(entry.hash, 'h');
@@ -160,19 +160,19 @@ test('a row the service could not have written is marked, not misread', async (t
         corrects_id uuid, actor_user_id uuid, recorded_at timestamptz, body text, previous_hash text, hash text)
       ON COMMIT DROP;
       INSERT INTO odd_rows VALUES
-        (1, '${UUID}', '${OTHER}', 'result', NULL, NULL, NULL, '10000-01-01T00:00:00Z', '{}', 'x', 'h'),
-        (2, '${UUID}', NULL, 'result', NULL, NULL, NULL, '2026-01-01T00:00:00Z', '{}', 'x', 'h'),
-        (3, '${UUID}', '${OTHER}', 'result', NULL, NULL, NULL, 'infinity', '{}', 'x', 'h')`);
+        (1, '${UUID}', NULL, 'result', NULL, NULL, NULL, '2026-01-01T00:00:00Z', '{}', 'x', 'h'),
+        (NULL, '${UUID}', '${OTHER}', 'result', NULL, NULL, NULL, '2026-01-01T00:00:00Z', '{}', 'x', 'h'),
+        (3, '${UUID}', '${OTHER}', 'result', NULL, NULL, NULL, '2026-01-01T00:00:00Z', NULL, 'x', 'h')`);
     const ledger = new CopiedLedger();
     const entries: CopiedEntry[] = [];
     await tx.copyOut?.(
-      `COPY (SELECT ${COPIED_COLUMNS} FROM odd_rows ORDER BY seq) TO STDOUT (FORMAT binary)`,
+      `COPY (SELECT ${COPIED_COLUMNS} FROM odd_rows ORDER BY seq NULLS FIRST) TO STDOUT (FORMAT binary)`,
       (chunk, from, to) => entries.push(...ledger.entries(chunk, from, to)),
     );
     return entries;
   });
   assert.deepEqual(
     copied.map((entry) => ({ seq: entry.seq, id: entry.id, malformed: 'malformed' in entry })),
-    [1, 2, 3].map((seq) => ({ seq, id: UUID, malformed: true })),
+    [0, 1, 3].map((seq) => ({ seq, id: UUID, malformed: true })),
   );
 });

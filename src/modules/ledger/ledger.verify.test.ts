@@ -5,8 +5,9 @@ import { openTestDatabase } from '../../../test/support/test-app.ts';
 import { appendEntry } from './ledger.append.ts';
 import { BATCH_SQL, verifyLedger } from './ledger.verify.ts';
 
-// The database writes each entry's body as a JSON string for verification; it must be, byte for byte, what
-// JSON.stringify writes (and so what the service hashed when appending), whatever people typed.
+// An entry's hash is defined over its columns as binary COPY writes them (hashedBytes). Whatever people typed, the
+// hash the service writes when appending must be the one the database computes from the stored row with its own
+// send functions (as migration 0029 and any auditor do), and the one verification recomputes.
 
 let database: Awaited<ReturnType<typeof openTestDatabase>>;
 before(async () => {
@@ -23,7 +24,20 @@ const awkward = [
   '',
 ];
 
-test('the database escapes every body exactly as JSON.stringify does', async () => {
+/** hashedBytes in SQL, over a stored row. */
+const SQL_HASH = `encode(sha256(
+    int4send(8) || int8send(seq)
+    || int4send(16) || uuid_send(id)
+    || int4send(16) || uuid_send(contract_id)
+    || int4send(octet_length(convert_to(kind, 'UTF8'))) || convert_to(kind, 'UTF8')
+    || coalesce(int4send(16) || uuid_send(subject_id), int4send(-1))
+    || coalesce(int4send(16) || uuid_send(corrects_id), int4send(-1))
+    || coalesce(int4send(16) || uuid_send(actor_user_id), int4send(-1))
+    || int4send(8) || timestamptz_send(recorded_at)
+    || int4send(octet_length(convert_to(body, 'UTF8'))) || convert_to(body, 'UTF8')
+    || int4send(64) || convert_to(previous_hash, 'UTF8')), 'hex')`;
+
+test('the hash written when appending is the one the database computes from the stored row', async () => {
   const { contract, buyer } = await buildContractSetup(database);
   const appended = [];
   for (const [index, text] of awkward.entries()) {
@@ -39,12 +53,18 @@ test('the database escapes every body exactly as JSON.stringify does', async () 
       ),
     );
   }
+  const rows = await database.query<{ hash: string; computed: string }>(
+    `SELECT hash, ${SQL_HASH} AS computed FROM social_value_ledger ORDER BY seq`,
+  );
+  assert.equal(rows.length, appended.length);
+  for (const [index, row] of rows.entries()) assert.equal(row.computed, row.hash, `entry ${index + 1}`);
+  // PGlite's path reads bodies back from to_json's text.
   const [page] = await database.query<{ batch: string }>(BATCH_SQL, [0, 100]);
-  const bodies = (page?.batch ?? '').split('\u001e').map((row) => row.split('\u001f')[10]);
-  assert.equal(bodies.length, appended.length);
-  for (const [index, entry] of appended.entries()) {
-    assert.equal(bodies[index], JSON.stringify(entry.body), `entry ${index + 1}: ${awkward[index]}`);
-  }
+  const bodies = (page?.batch ?? '').split('\u001e').map((row) => JSON.parse(row.split('\u001f')[10] ?? ''));
+  assert.deepEqual(
+    bodies,
+    appended.map((entry) => entry.body),
+  );
   const verification = await verifyLedger(database, { batchSize: 4 });
   assert.deepEqual(verification, { holds: true, entries: appended.length, evidenceFiles: 0 });
 });

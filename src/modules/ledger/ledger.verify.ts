@@ -1,5 +1,6 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
-import { type ChainBreak, checkLink, GENESIS_HASH, hashedTextFromStored, isoFromPostgres } from './hash-chain.ts';
+import { isoToMicros } from '../../db/copy-binary.ts';
+import { type ChainBreak, checkLink, GENESIS_HASH, hashedBytes, isoFromPostgres } from './hash-chain.ts';
 import { COPIED_COLUMNS, type CopiedEntry, CopiedLedger } from './ledger.copied.ts';
 
 export type LedgerProblem =
@@ -13,10 +14,10 @@ const ROW = '\u001e';
 const FIELD = '\u001f';
 
 /**
- * One batch of the chain as one text: entries separated by RS, their columns by US, the body as a JSON string
- * (to_json never leaves a control character such as RS or US unescaped, and escapes as JSON.stringify does) and
- * recorded_at in UTC. One value per batch spares the driver a row per entry, and the few functions per
- * row keep the database's share small. A null id is written as nothing: a uuid is never empty.
+ * One batch of the chain as one text, for PGlite: entries separated by RS, their columns by US, the body as a JSON
+ * string (to_json never leaves a control character such as RS or US unescaped) and recorded_at in UTC. One value
+ * per batch spares the driver a row per entry. A null id is written as nothing: a uuid is never empty. Each entry's
+ * hashed bytes are then made from its columns by hashedBytes, as when it was appended.
  */
 export const BATCH_SQL = `SELECT string_agg(concat_ws(chr(31), seq, id, contract_id, kind, coalesce(subject_id::text, ''),
     coalesce(corrects_id::text, ''), coalesce(actor_user_id::text, ''),
@@ -43,8 +44,10 @@ function linkedEntries(batch: string): Batch {
       hash = '',
       bodyJson = '',
     ] = fields;
-    if (fields.length !== 11) return { seq: Number(seq), id, malformed: true as const };
-    const text = hashedTextFromStored({
+    const recordedAtIso = isoFromPostgres(recordedAt);
+    if (fields.length !== 11 || isoToMicros(recordedAtIso) === undefined)
+      return { seq: Number(seq), id, malformed: true as const };
+    const hashed = hashedBytes({
       seq: Number(seq),
       id,
       contractId,
@@ -52,11 +55,11 @@ function linkedEntries(batch: string): Batch {
       subjectId: orNull(subject),
       correctsId: orNull(corrects),
       actorUserId: orNull(actor),
-      recordedAt: isoFromPostgres(recordedAt),
-      bodyJson,
+      recordedAt: recordedAtIso,
+      body: JSON.parse(bodyJson) as string,
       previousHash,
     });
-    return { seq: Number(seq), id, previousHash, hash, text };
+    return { seq: Number(seq), id, previousHash, hash, hashed };
   });
 }
 
@@ -92,7 +95,7 @@ type ChainResult = { entries: number; lastHash: string } | { entries: number; pr
 type Batch = CopiedEntry[];
 
 async function checkChain(tx: SqlRunner, batchSize: number): Promise<ChainResult> {
-  // The bytes are read as UTF-8 (ledger.copied.ts), which only a UTF8 database guarantees them to be.
+  // Texts are hashed in UTF-8 as they arrive (ledger.copied.ts); on a UTF8 database they arrive as stored.
   const [encoding] = tx.copyOut ? await tx.query<{ server_encoding: string }>('SHOW server_encoding') : [];
   if (tx.copyOut && encoding?.server_encoding === 'UTF8') return checkCopied(tx, tx.copyOut, batchSize * 5);
   let expectedSeq = 1;
