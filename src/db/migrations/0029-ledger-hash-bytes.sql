@@ -18,14 +18,20 @@ DECLARE
 BEGIN
   ALTER TABLE social_value_ledger DISABLE TRIGGER social_value_ledger_no_change;
   FOR entry IN SELECT * FROM social_value_ledger ORDER BY seq LOOP
-    IF entry.seq <> expected_seq OR entry.previous_hash <> old_previous OR entry.hash <> encode(sha256(convert_to(
-        '[' || entry.seq || ',"' || entry.id || '","' || entry.contract_id || '",' || to_json(entry.kind)::text || ','
-        || coalesce('"' || entry.subject_id || '"', 'null') || ','
-        || coalesce('"' || entry.corrects_id || '"', 'null') || ','
-        || coalesce('"' || entry.actor_user_id || '"', 'null') || ',"'
-        || to_char(entry.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",'
-        || to_json(entry.body)::text || ',' || to_json(entry.previous_hash)::text || ']',
-        'UTF8')), 'hex') THEN
+    -- As the first verifier read it: any time it could not write back as Date.toISOString would (finer than a
+    -- millisecond, or outside the years 1-9999) did not match. A comparison with NULL (an infinite time) fails too.
+    IF NOT coalesce(entry.seq = expected_seq AND entry.previous_hash = old_previous
+        AND entry.recorded_at = date_trunc('milliseconds', entry.recorded_at)
+        AND entry.recorded_at >= timestamptz '0001-01-01 00:00:00+00'
+        AND entry.recorded_at < timestamptz '10000-01-01 00:00:00+00'
+        AND entry.hash = encode(sha256(convert_to(
+          '[' || entry.seq || ',"' || entry.id || '","' || entry.contract_id || '",' || to_json(entry.kind)::text || ','
+          || coalesce('"' || entry.subject_id || '"', 'null') || ','
+          || coalesce('"' || entry.corrects_id || '"', 'null') || ','
+          || coalesce('"' || entry.actor_user_id || '"', 'null') || ',"'
+          || to_char(entry.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '",'
+          || to_json(entry.body)::text || ',' || to_json(entry.previous_hash)::text || ']',
+          'UTF8')), 'hex'), false) THEN
       RAISE EXCEPTION 'The social value ledger does not hold at entry % (%): it was changed before this upgrade, '
         'so it is not re-hashed. Restore it from a backup that verifies, then upgrade.', entry.seq, entry.id;
     END IF;

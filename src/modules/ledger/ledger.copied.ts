@@ -110,7 +110,7 @@ export class CopiedLedger {
   #holds(data: Buffer, fields: Int32Array, seq: number): boolean {
     if (
       seq !== this.expectedSeq ||
-      !wellFormed(fields) ||
+      !wellFormed(data, fields) ||
       !sameBytes(data, fields[2 * PREVIOUS_HASH] as number, fields[2 * PREVIOUS_HASH + 1] as number, this.#previousHash)
     )
       return false;
@@ -145,7 +145,7 @@ function entryOf(data: Buffer, fields: Int32Array): CopiedEntry {
   };
   const seq = seqOf(data, fields);
   const id = fields[2 * ID + 1] === 16 ? uuidText(data, fields[2 * ID] as number) : '';
-  if (!wellFormed(fields) || !Number.isSafeInteger(seq))
+  if (!wellFormed(data, fields) || !Number.isSafeInteger(seq))
     return { seq: Number.isSafeInteger(seq) ? seq : 0, id, malformed: true };
   const [start, end] = hashedRange(fields);
   return {
@@ -160,12 +160,18 @@ function entryOf(data: Buffer, fields: Int32Array): CopiedEntry {
 const NOT_NULL = [SEQ, ID, CONTRACT, KIND, RECORDED_AT, BODY, PREVIOUS_HASH, HASH];
 const UUIDS = [ID, CONTRACT, SUBJECT, CORRECTS, ACTOR];
 
-/** Every column present that must be, and of its type's size. */
-function wellFormed(fields: Int32Array): boolean {
+// The years 1-9999, in microseconds since 2000: times outside them are refused as on PGlite (isoFromPostgres).
+const EARLIEST_MICROS = -63_082_281_600_000_000;
+const LATEST_MICROS = 252_455_616_000_000_000;
+
+/** Every column present that must be, of its type's size, and the time within the years the service writes. */
+function wellFormed(data: Buffer, fields: Int32Array): boolean {
   const length = (column: number) => fields[2 * column + 1] as number;
   for (const column of NOT_NULL) if (length(column) < 0) return false;
   for (const column of UUIDS) if (length(column) !== -1 && length(column) !== 16) return false;
-  return length(SEQ) === 8 && length(RECORDED_AT) === 8;
+  if (length(SEQ) !== 8 || length(RECORDED_AT) !== 8) return false;
+  const micros = int64(data, fields[2 * RECORDED_AT] as number);
+  return micros >= EARLIEST_MICROS && micros < LATEST_MICROS;
 }
 
 /** A copy of one row's bytes, with its fields' places in the copy. */

@@ -120,6 +120,11 @@ test('a ledger changed before the upgrade stops the migration, naming the entry,
   );
 });
 
+test('a time moved by less than a millisecond before the upgrade stops the migration too', async () => {
+  await writeOldLedger(3, (entry) => ({ ...entry, recordedAt: entry.recordedAt.replace('Z', '999Z') }));
+  await assert.rejects(migrateAgain(), /does not hold at entry 2/);
+});
+
 test('a ledger whose head is not its last entry stops the migration', async () => {
   await writeOldLedger(3);
   await database.exec('UPDATE social_value_ledger_head SET seq = 4');

@@ -44,11 +44,13 @@ function linkedEntries(batch: string): Batch {
       hash = '',
       bodyJson = '',
     ] = fields;
+    const number = Number(seq);
     const recordedAtIso = isoFromPostgres(recordedAt);
-    if (fields.length !== 11 || isoToMicros(recordedAtIso) === undefined)
-      return { seq: Number(seq), id, malformed: true as const };
+    // A seq beyond what a number holds exactly, or a time outside the years 1-9999, was never written here.
+    if (fields.length !== 11 || !Number.isSafeInteger(number) || isoToMicros(recordedAtIso) === undefined)
+      return { seq: Number.isSafeInteger(number) ? number : 0, id, malformed: true as const };
     const hashed = hashedBytes({
-      seq: Number(seq),
+      seq: number,
       id,
       contractId,
       kind,
@@ -59,7 +61,7 @@ function linkedEntries(batch: string): Batch {
       body: JSON.parse(bodyJson) as string,
       previousHash,
     });
-    return { seq: Number(seq), id, previousHash, hash, hashed };
+    return { seq: number, id, previousHash, hash, hashed };
   });
 }
 

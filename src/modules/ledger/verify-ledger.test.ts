@@ -151,6 +151,34 @@ test('a time moved by a microsecond is caught', async () => {
   assert.equal((await cli()).code, 0);
 });
 
+test('a time or seq no entry can have is reported as changed, not a failure of the check', async () => {
+  const [original] = await withDatabase((database) =>
+    database.query<{ id: string; recorded_at: string }>(
+      `SELECT id, recorded_at::text AS recorded_at FROM social_value_ledger WHERE seq = 3`,
+    ),
+  );
+  for (const change of [
+    `recorded_at = '10000-01-01T00:00:00Z'`,
+    `recorded_at = '0044-03-15T12:00:00Z BC'`,
+    `recorded_at = 'infinity'`,
+    `seq = 9223372036854775807`,
+  ]) {
+    await behindTheBack(async (tx) => {
+      await tx.query(`UPDATE social_value_ledger SET ${change} WHERE id = $1`, [original?.id]);
+    });
+    const verification = await withDatabase((database) => verifyLedger(database));
+    assert.ok(!verification.holds, change);
+    assert.equal((await cli()).code, 1, change);
+    await behindTheBack(async (tx) => {
+      await tx.query('UPDATE social_value_ledger SET recorded_at = $1, seq = 3 WHERE id = $2', [
+        original?.recorded_at,
+        original?.id,
+      ]);
+    });
+    assert.equal((await cli()).code, 0, `${change}, put back`);
+  }
+});
+
 test('a deleted entry is caught as a gap', async () => {
   let row: Record<string, unknown> = {};
   await behindTheBack(async (tx) => {
