@@ -121,32 +121,59 @@ export type Contenders = {
   districts: number[];
 };
 
-/** Adds entry k to the lists of each bit set in `mask`, numbered from `base`. */
-function list(lists: number[][], mask: number, base: number, k: number) {
-  for (let rest = mask; rest !== 0; rest &= rest - 1) {
-    const at = base + 31 - Math.clz32(rest & -rest);
-    const listed = lists[at];
-    if (listed) listed.push(k);
-    else lists[at] = [k];
-  }
-}
-
-/** The shortest list among those of the bits set in `mask`, stopping at an empty one. */
-function shortest(lists: readonly number[][], mask: number, base: number, best: readonly number[]) {
-  for (let rest = mask; rest !== 0 && best.length > 0; rest &= rest - 1)
-    best = shortestOf(best, lists[base + 31 - Math.clz32(rest & -rest)]);
-  return best;
-}
-
 const none: readonly number[] = [];
-const shortestOf = (a: readonly number[], b: readonly number[] | undefined) =>
-  b === undefined ? none : b.length < a.length ? b : a;
+
+/**
+ * The most i's local and reach bonuses can fall short of any other's over i's cells, so that one with at least
+ * i's points less this can outpoint it: the greatest localFloor and reachFloor can be, given i.
+ */
+function mostMade(
+  iHome: number,
+  iDistricts: number,
+  iReach: number,
+  iLots: number,
+  weights: Weights,
+  reachLots: readonly number[],
+) {
+  const singleDistrict = (iDistricts & (iDistricts - 1)) === 0;
+  const local = singleDistrict && !(iHome >= 0 && iDistricts & (1 << iHome)) ? weights.local : 0;
+  const reach = iLots >= 0 && ((reachLots[iReach] as number) & iLots) === 0 ? weights.reach : 0;
+  return local + reach;
+}
+
+/** The contenders' fields as typed arrays, which the inner loop of dropOutpointed reads fastest. */
+type Packed = {
+  points: Float64Array;
+  lead: Float64Array;
+  home: Int32Array;
+  reach: Int32Array;
+  lots: Int32Array;
+  met: Int32Array;
+  lotWords: number;
+  districts: Int32Array;
+};
+
+/** Whether kept entry j outpoints entry i on every cell of i and leads at least as well. */
+function outpoints(c: Packed, j: number, i: number, weights: Weights, reachLots: readonly number[]): boolean {
+  const iDistricts = c.districts[i] as number;
+  if ((c.lead[j] as number) < (c.lead[i] as number) || (iDistricts & ~(c.districts[j] as number)) !== 0) return false;
+  const margin =
+    (c.points[j] as number) -
+    (c.points[i] as number) +
+    localFloor(c.home[j] as number, c.home[i] as number, iDistricts, weights.local) +
+    reachFloor(c.reach[j] as number, c.reach[i] as number, c.lots[i] as number, weights.reach, reachLots);
+  if (margin < 0) return false;
+  for (let word = 0; word < c.lotWords; word++)
+    if (((c.met[i * c.lotWords + word] as number) & ~(c.met[j * c.lotWords + word] as number)) !== 0) return false;
+  return true;
+}
 
 /**
  * Drops each organisation outpointed on every cell by a kept one that leads at least as well, taking them in
- * `order` (those likely to dominate first). A dominating one serves every district and has a cell of every
- * lot of the other, so only the kept ones listed under its least shared lot or district are tried, and the
- * cheap test on points comes before the one on cells. Returns the kept entries in order.
+ * `order` (those likely to dominate first). A dominating one serves every district of the other and has a cell of
+ * every lot of it, so it is in the kept list of each of those districts and lots. Those lists are kept in order
+ * of points, most first, so only the head of one is tried: the entries with enough points to outpoint the other,
+ * in the list with fewest of them. Returns the kept entries in the order taken.
  */
 export function dropOutpointed(
   contenders: Contenders,
@@ -154,52 +181,93 @@ export function dropOutpointed(
   weights: Weights,
   reachLots: readonly number[],
 ): { kept: number[]; dropped: number } {
-  const { points, lead, home, reach, lots, met, lotWords, districts } = contenders;
-  const kept: number[] = [];
-  const keptByLot: number[][] = [];
-  const keptByDistrict: number[][] = [];
-  let dropped = 0;
-  const coversLots = (j: number, i: number) => {
-    for (let word = 0; word < lotWords; word++)
-      if (((met[i * lotWords + word] as number) & ~(met[j * lotWords + word] as number)) !== 0) return false;
-    return true;
+  const packed: Packed = {
+    points: Float64Array.from(contenders.points),
+    lead: Float64Array.from(contenders.lead),
+    home: Int32Array.from(contenders.home),
+    reach: Int32Array.from(contenders.reach),
+    lots: Int32Array.from(contenders.lots),
+    met: Int32Array.from(contenders.met),
+    lotWords: contenders.lotWords,
+    districts: Int32Array.from(contenders.districts),
   };
+  const { points, met, lotWords, districts } = packed;
+  const kept: number[] = [];
+  // The kept entries that serve district d, at d, and those with a cell of lot l, at 32 + l; most points first.
+  const keptBy: number[][] = [];
+  let dropped = 0;
+  /** How many entries at the head of the list have at least `floor` points. */
+  const headWith = (listed: readonly number[], floor: number) => {
+    let low = 0;
+    let high = listed.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((points[listed[middle] as number] as number) >= floor) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  /** The lists of every district of i and every lot it has a cell of, as positions in keptBy. */
+  const listsOf = (i: number, into: number[]) => {
+    into.length = 0;
+    for (let rest = districts[i] as number; rest !== 0; rest &= rest - 1) into.push(31 - Math.clz32(rest & -rest));
+    for (let word = 0; word < lotWords; word++)
+      for (let lotRest = met[i * lotWords + word] as number; lotRest !== 0; lotRest &= lotRest - 1)
+        into.push(32 + word * 32 + 31 - Math.clz32(lotRest & -lotRest));
+    return into;
+  };
+  const lists: number[] = [];
+  let lastDominator = -1;
   for (let at = 0; at < order.length; at++) {
     const i = order[at] as number;
-    const iDistricts = districts[i] as number;
-    let rarest = shortest(
-      keptByDistrict,
-      iDistricts,
-      0,
-      keptByDistrict[31 - Math.clz32(iDistricts & -iDistricts)] ?? none,
-    );
-    for (let word = 0; word < lotWords; word++)
-      rarest = shortest(keptByLot, met[i * lotWords + word] as number, word * 32, rarest);
-    const iLead = lead[i] as number;
-    const iPoints = points[i] as number;
-    const iHome = home[i] as number;
-    const iReach = reach[i] as number;
-    const iLots = lots[i] as number;
-    let dominated = false;
-    for (let r = 0; r < rarest.length && !dominated; r++) {
-      const j = rarest[r] as number;
-      dominated =
-        (lead[j] as number) >= iLead &&
-        (points[j] as number) -
-          iPoints +
-          localFloor(home[j] as number, iHome, iDistricts, weights.local) +
-          reachFloor(reach[j] as number, iReach, iLots, weights.reach, reachLots) >=
-          0 &&
-        (iDistricts & ~(districts[j] as number)) === 0 &&
-        coversLots(j, i);
+    // Entries come in runs of one profile, weakest last: what dropped the one before most often drops this one.
+    let dominated = lastDominator >= 0 && outpoints(packed, lastDominator, i, weights, reachLots);
+    if (!dominated) {
+      // Below this, no bonus can make up the points (with room for rounding: the full test decides).
+      const iPoints = points[i] as number;
+      const floor =
+        iPoints -
+        mostMade(
+          packed.home[i] as number,
+          districts[i] as number,
+          packed.reach[i] as number,
+          packed.lots[i] as number,
+          weights,
+          reachLots,
+        ) -
+        1e-9;
+      // The shortest list, then only its head: finding every list's head would cost more than it saves.
+      let candidates: readonly number[] | undefined;
+      for (const list of listsOf(i, lists)) {
+        const listed = keptBy[list];
+        if (listed === undefined) {
+          candidates = none;
+          break;
+        }
+        if (candidates === undefined || listed.length < candidates.length) candidates = listed;
+      }
+      candidates ??= none;
+      const count = headWith(candidates, floor);
+      for (let r = 0; r < count && !dominated; r++) {
+        const j = candidates[r] as number;
+        if (outpoints(packed, j, i, weights, reachLots)) {
+          dominated = true;
+          lastDominator = j;
+        }
+      }
     }
     if (dominated) {
       dropped++;
       continue;
     }
     kept.push(i);
-    list(keptByDistrict, iDistricts, 0, i);
-    for (let word = 0; word < lotWords; word++) list(keptByLot, met[i * lotWords + word] as number, word * 32, i);
+    const iPoints = points[i] as number;
+    for (const list of listsOf(i, lists)) {
+      const listed = keptBy[list];
+      // After those with as many points: the order taken breaks ties.
+      if (listed) listed.splice(headWith(listed, iPoints), 0, i);
+      else keptBy[list] = [i];
+    }
   }
   return { kept, dropped };
 }
