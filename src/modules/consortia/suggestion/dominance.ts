@@ -104,22 +104,38 @@ export function settleProfile(
 }
 
 /**
- * The organisations to settle, entry k in each array describing one (see Roster for the first fields). Its
- * cells are those of the lots in `met` in the districts in `districts`: each such district has a cell of one of
- * those lots, so one organisation covers another's cells exactly when both masks cover the other's.
+ * The organisations to settle, entry k in each array describing one (see Roster for the first fields), the first
+ * `count` of them in use. Its cells are those of the lots in `met` in the districts in `districts`: each such
+ * district has a cell of one of those lots, so one organisation covers another's cells exactly when both masks
+ * cover the other's. Typed arrays of a size set at the start: tens of thousands of entries, read in a tight loop.
  */
 export type Contenders = {
-  points: number[];
-  lead: number[];
-  home: number[];
-  reach: number[];
+  count: number;
+  points: Float64Array;
+  lead: Float64Array;
+  home: Int32Array;
+  reach: Int32Array;
   /** The lots its services let it deliver, as a mask; -1 over 32 lots. */
-  lots: number[];
+  lots: Int32Array;
   /** The lots it has a cell of, as a mask over lotWords words, from k·lotWords. */
-  met: number[];
+  met: Int32Array;
   lotWords: number;
-  districts: number[];
+  districts: Int32Array;
 };
+
+export function makeContenders(capacity: number, lotWords: number): Contenders {
+  return {
+    count: 0,
+    points: new Float64Array(capacity),
+    lead: new Float64Array(capacity),
+    home: new Int32Array(capacity),
+    reach: new Int32Array(capacity),
+    lots: new Int32Array(capacity),
+    met: new Int32Array(capacity * lotWords),
+    lotWords,
+    districts: new Int32Array(capacity),
+  };
+}
 
 const none: readonly number[] = [];
 
@@ -135,26 +151,16 @@ function mostMade(
   weights: Weights,
   reachLots: readonly number[],
 ) {
+  // Bonuses that are costs turn every sign round: the loosest bound then.
+  if (weights.local < 0 || weights.reach < 0) return Math.abs(weights.local) + Math.abs(weights.reach);
   const singleDistrict = (iDistricts & (iDistricts - 1)) === 0;
   const local = singleDistrict && !(iHome >= 0 && iDistricts & (1 << iHome)) ? weights.local : 0;
   const reach = iLots >= 0 && ((reachLots[iReach] as number) & iLots) === 0 ? weights.reach : 0;
   return local + reach;
 }
 
-/** The contenders' fields as typed arrays, which the inner loop of dropOutpointed reads fastest. */
-type Packed = {
-  points: Float64Array;
-  lead: Float64Array;
-  home: Int32Array;
-  reach: Int32Array;
-  lots: Int32Array;
-  met: Int32Array;
-  lotWords: number;
-  districts: Int32Array;
-};
-
 /** Whether kept entry j outpoints entry i on every cell of i and leads at least as well. */
-function outpoints(c: Packed, j: number, i: number, weights: Weights, reachLots: readonly number[]): boolean {
+function outpoints(c: Contenders, j: number, i: number, weights: Weights, reachLots: readonly number[]): boolean {
   const iDistricts = c.districts[i] as number;
   if ((c.lead[j] as number) < (c.lead[i] as number) || (iDistricts & ~(c.districts[j] as number)) !== 0) return false;
   const margin =
@@ -181,17 +187,7 @@ export function dropOutpointed(
   weights: Weights,
   reachLots: readonly number[],
 ): { kept: number[]; dropped: number } {
-  const packed: Packed = {
-    points: Float64Array.from(contenders.points),
-    lead: Float64Array.from(contenders.lead),
-    home: Int32Array.from(contenders.home),
-    reach: Int32Array.from(contenders.reach),
-    lots: Int32Array.from(contenders.lots),
-    met: Int32Array.from(contenders.met),
-    lotWords: contenders.lotWords,
-    districts: Int32Array.from(contenders.districts),
-  };
-  const { points, met, lotWords, districts } = packed;
+  const { points, met, lotWords, districts } = contenders;
   const kept: number[] = [];
   // The kept entries that serve district d, at d, and those with a cell of lot l, at 32 + l; most points first.
   const keptBy: number[][] = [];
@@ -221,17 +217,17 @@ export function dropOutpointed(
   for (let at = 0; at < order.length; at++) {
     const i = order[at] as number;
     // Entries come in runs of one profile, weakest last: what dropped the one before most often drops this one.
-    let dominated = lastDominator >= 0 && outpoints(packed, lastDominator, i, weights, reachLots);
+    let dominated = lastDominator >= 0 && outpoints(contenders, lastDominator, i, weights, reachLots);
     if (!dominated) {
       // Below this, no bonus can make up the points (with room for rounding: the full test decides).
       const iPoints = points[i] as number;
       const floor =
         iPoints -
         mostMade(
-          packed.home[i] as number,
+          contenders.home[i] as number,
           districts[i] as number,
-          packed.reach[i] as number,
-          packed.lots[i] as number,
+          contenders.reach[i] as number,
+          contenders.lots[i] as number,
           weights,
           reachLots,
         ) -
@@ -250,7 +246,7 @@ export function dropOutpointed(
       const count = headWith(candidates, floor);
       for (let r = 0; r < count && !dominated; r++) {
         const j = candidates[r] as number;
-        if (outpoints(packed, j, i, weights, reachLots)) {
+        if (outpoints(contenders, j, i, weights, reachLots)) {
           dominated = true;
           lastDominator = j;
         }

@@ -22,7 +22,7 @@
 //   dominance.ts finds such pairs from points, before any weight is worked out.
 import { VALUE_REACH_PENCE } from '../../matching/value-reach.ts';
 import type { Tier } from '../../organisations/tiers.ts';
-import { type Contenders, dropOutpointed, makeRoster, settleProfile } from './dominance.ts';
+import { dropOutpointed, makeContenders, makeRoster, settleProfile } from './dominance.ts';
 import type { Candidate, Cell, Opportunity, Options } from './model.ts';
 import { type CandidatePool, hasBit, type Profile, setBit } from './pool.ts';
 
@@ -228,25 +228,19 @@ export function scan(
   );
   // A profile's cells are those of the lots its services cover that meet its districts, in those districts.
   const lotWords = Math.max(1, Math.ceil(lotCount / 32));
-  const lotsMet = (set: number, districts: number, into: number[]) => {
-    const base = into.length;
-    for (let word = 0; word < lotWords; word++) into.push(0);
+  // Room for every organisation of the profiles that could reach the minimum share, so nothing grows.
+  let capacity = 0;
+  for (let p = 0; p < pool.profiles.length; p++)
+    if ((profileValue[p] as number) >= minShareValue) capacity += (pool.profiles[p] as Profile).members.length;
+  const contenders = makeContenders(capacity, lotWords);
+  const { met } = contenders;
+  const lotsMet = (set: number, districts: number, k: number) => {
     for (const l of lotsOf[set] as number[])
       if (((lotDistricts[l] as number) & districts) !== 0)
-        into[base + (l >>> 5)] = (into[base + (l >>> 5)] as number) | (1 << (l & 31));
+        met[k * lotWords + (l >>> 5)] = (met[k * lotWords + (l >>> 5)] as number) | (1 << (l & 31));
   };
-  const contenders: Contenders = {
-    points: [],
-    lead: [],
-    home: [],
-    reach: [],
-    lots: [],
-    met: [],
-    lotWords,
-    districts: [],
-  };
-  const index: number[] = [];
-  const sets: number[] = [];
+  const index = new Int32Array(capacity);
+  const sets = new Int32Array(capacity);
   // Each profile's run of contenders, and what the order of dropOutpointed needs: its cells and best points.
   const runStart: number[] = [];
   const runCells: number[] = [];
@@ -280,27 +274,28 @@ export function scan(
     if (roster.size === 0) continue;
     const survivors = settleProfile(roster, districts, lots, weights, reachLots);
     settledAway += roster.size - survivors;
-    runStart.push(index.length);
+    runStart.push(contenders.count);
     runCells.push(profileCells[p] as number);
     runBest.push(roster.points[roster.order[0] as number] as number);
     for (let s = 0; s < survivors; s++) {
       const at = roster.order[s] as number;
-      index.push(roster.index[at] as number);
-      sets.push(set);
-      contenders.points.push(roster.points[at] as number);
-      contenders.lead.push(roster.lead[at] as number);
-      contenders.home.push(roster.home[at] as number);
-      contenders.reach.push(roster.reach[at] as number);
-      contenders.lots.push(lots);
-      contenders.districts.push(districts);
-      lotsMet(set, districts, contenders.met);
+      const k = contenders.count++;
+      index[k] = roster.index[at] as number;
+      sets[k] = set;
+      contenders.points[k] = roster.points[at] as number;
+      contenders.lead[k] = roster.lead[at] as number;
+      contenders.home[k] = roster.home[at] as number;
+      contenders.reach[k] = roster.reach[at] as number;
+      contenders.lots[k] = lots;
+      contenders.districts[k] = districts;
+      lotsMet(set, districts, k);
     }
   }
-  runStart.push(index.length);
+  runStart.push(contenders.count);
   // Profiles with more cells first, and among those the strongest first, so that those likely to dominate are
   // kept before those they dominate; within a profile, strongest first (settleProfile's order).
   const runs = runsInOrder(runCells, runBest);
-  const order = new Int32Array(index.length);
+  const order = new Int32Array(contenders.count);
   let placed = 0;
   for (const run of runs)
     for (let k = runStart[run] as number; k < (runStart[run + 1] as number); k++) order[placed++] = k;
