@@ -130,7 +130,7 @@ export function reduceByBound(problem: Problem, known: Assignment, knownObjectiv
   const flat = flatten(problem);
   const count = problem.members.length;
   const cellCount = problem.cells.length;
-  const coverable = Uint8Array.from(problem.capable, (list) => (list.length > 0 ? 1 : 0));
+  const { coverable } = problem;
   const value = Float64Array.from(problem.cells, (cell) => cell.valuePence);
   const { maxMembers } = problem.options;
   const { memberCost, noLeadCost, uncoveredCost, minShareValue } = problem;

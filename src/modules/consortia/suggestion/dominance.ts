@@ -203,16 +203,17 @@ export function dropOutpointed(
     }
     return low;
   };
-  /** The lists of every district of i and every lot it has a cell of, as positions in keptBy. */
-  const listsOf = (i: number, into: number[]) => {
-    into.length = 0;
-    for (let rest = districts[i] as number; rest !== 0; rest &= rest - 1) into.push(31 - Math.clz32(rest & -rest));
+  /** The lists of every district of i and every lot it has a cell of, as positions in keptBy: how many. */
+  const lists = new Int32Array(32 + lotWords * 32);
+  const listsOf = (i: number) => {
+    let count = 0;
+    for (let rest = districts[i] as number; rest !== 0; rest &= rest - 1)
+      lists[count++] = 31 - Math.clz32(rest & -rest);
     for (let word = 0; word < lotWords; word++)
       for (let lotRest = met[i * lotWords + word] as number; lotRest !== 0; lotRest &= lotRest - 1)
-        into.push(32 + word * 32 + 31 - Math.clz32(lotRest & -lotRest));
-    return into;
+        lists[count++] = 32 + word * 32 + 31 - Math.clz32(lotRest & -lotRest);
+    return count;
   };
-  const lists: number[] = [];
   let lastDominator = -1;
   for (let at = 0; at < order.length; at++) {
     const i = order[at] as number;
@@ -234,8 +235,8 @@ export function dropOutpointed(
         1e-9;
       // The shortest list, then only its head: finding every list's head would cost more than it saves.
       let candidates: readonly number[] | undefined;
-      for (const list of listsOf(i, lists)) {
-        const listed = keptBy[list];
+      for (let slot = 0, count = listsOf(i); slot < count; slot++) {
+        const listed = keptBy[lists[slot] as number];
         if (listed === undefined) {
           candidates = none;
           break;
@@ -258,11 +259,16 @@ export function dropOutpointed(
     }
     kept.push(i);
     const iPoints = points[i] as number;
-    for (const list of listsOf(i, lists)) {
+    for (let slot = 0, count = listsOf(i); slot < count; slot++) {
+      const list = lists[slot] as number;
       const listed = keptBy[list];
       // After those with as many points: the order taken breaks ties.
-      if (listed) listed.splice(headWith(listed, iPoints), 0, i);
-      else keptBy[list] = [i];
+      if (listed) {
+        // In place: splice would make an array of what it removes, every time.
+        const place = headWith(listed, iPoints);
+        for (let to = listed.push(i) - 1; to > place; to--) listed[to] = listed[to - 1] as number;
+        listed[place] = i;
+      } else keptBy[list] = [i];
     }
   }
   return { kept, dropped };

@@ -69,8 +69,8 @@ function programme(problem: Problem) {
       values: entries.map(([, value]) => value),
     }) - 1;
   const coverRow = new Int32Array(cellCount).fill(-1);
-  problem.capable.forEach((list, c) => {
-    if (list.length > 0) coverRow[c] = addRow(1, 1);
+  problem.coverable.forEach((one, c) => {
+    if (one) coverRow[c] = addRow(1, 1);
   });
   const leadRow = addRow(1, 1);
   const sizeRow = addRow(Number.NEGATIVE_INFINITY, problem.options.maxMembers);
@@ -122,11 +122,9 @@ function restrict(problem: Problem, keep: ReadonlyMap<number, readonly number[]>
       weights: Int32Array.from(positions, (at) => member.weights[at] as number),
     };
   });
-  const capable: number[][] = problem.cells.map(() => []);
-  members.forEach((member, k) => {
-    for (const c of member.cells) capable[c]?.push(k);
-  });
-  return { ...problem, members, capable };
+  const coverable = new Uint8Array(problem.cells.length);
+  for (const member of members) for (const c of member.cells) coverable[c] = 1;
+  return { ...problem, members, coverable };
 }
 
 /** An assignment between the members of a problem and those of its restriction to `keep`. */

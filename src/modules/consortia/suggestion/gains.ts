@@ -74,11 +74,12 @@ export function neighbourGains(context: GainsContext, set: readonly number[], co
   const memberCount = problem.members.length;
   const size = set.length;
   const uncovered = -problem.uncoveredCost;
+  const { top, holder, second, inSet, gain, extra } = scratchFor(flat, cellCount, memberCount * size);
   // Each cell's best weight in the set, which member of the set holds it (the first on a tie), and the best of
   // the others.
-  const top = new Float64Array(cellCount).fill(uncovered);
-  const holder = new Int32Array(cellCount).fill(-1);
-  const second = new Float64Array(cellCount).fill(uncovered);
+  top.fill(uncovered);
+  holder.fill(-1);
+  second.fill(uncovered);
   set.forEach((k, i) => {
     for (let at = flat.start[k] as number; at < (flat.start[k + 1] as number); at++) {
       const c = flat.cells[at] as number;
@@ -90,11 +91,11 @@ export function neighbourGains(context: GainsContext, set: readonly number[], co
       } else if (weight > (second[c] as number)) second[c] = weight;
     }
   });
-  const inSet = new Uint8Array(memberCount);
+  inSet.fill(0);
   for (const k of set) inSet[k] = 1;
-  // gain[k] over the whole set, cells only; extra[k·size + i] what it gains more without the i-th member.
-  const gain = new Float64Array(memberCount);
-  const extra = new Float64Array(memberCount * size);
+  // gain[k] over the whole set, cells only (written for each member not in it); extra[k·size + i] what it gains
+  // more without the i-th member.
+  extra.fill(0, 0, memberCount * size);
   for (let k = 0; k < memberCount; k++) {
     if (inSet[k]) continue;
     let sum = 0;
@@ -132,6 +133,38 @@ export function neighbourGains(context: GainsContext, set: readonly number[], co
       ),
     ),
   };
+}
+
+type Scratch = {
+  top: Float64Array;
+  holder: Int32Array;
+  second: Float64Array;
+  inSet: Uint8Array;
+  gain: Float64Array;
+  extra: Float64Array;
+};
+const scratches = new WeakMap<Flat, Scratch>();
+
+/**
+ * neighbourGains' arrays, made once for a problem (its members flattened) and reused by every move of its
+ * search: a search makes dozens of moves, and arrays made for each would be garbage within the millisecond.
+ */
+function scratchFor(flat: Flat, cellCount: number, extraLength: number): Scratch {
+  const memberCount = flat.lead.length;
+  let scratch = scratches.get(flat);
+  if (!scratch) {
+    scratch = {
+      top: new Float64Array(cellCount),
+      holder: new Int32Array(cellCount),
+      second: new Float64Array(cellCount),
+      inSet: new Uint8Array(memberCount),
+      gain: new Float64Array(memberCount),
+      extra: new Float64Array(extraLength),
+    };
+    scratches.set(flat, scratch);
+  }
+  if (scratch.extra.length < extraLength) scratch.extra = new Float64Array(extraLength);
+  return scratch;
 }
 
 /** The i-th member's own gain over the rest of the set, cells only: where it holds the best, the next best. */

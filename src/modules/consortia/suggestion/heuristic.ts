@@ -26,7 +26,8 @@ const MAX_PASSES = 50;
 export const QUICK_STARTS = 2;
 export const THOROUGH_STARTS = 15;
 
-type Scored = { set: number[]; assignment: Assignment; total: number };
+/** A set scored: the members left after repair, and the set as first scored, from which its assignment is made. */
+type Scored = { set: number[]; input: readonly number[]; total: number };
 type Found = { assignment: Assignment; evaluation: Evaluation };
 
 /** The best consortium found from the greedy set and from each of `starts` strong first members after the strongest. */
@@ -44,6 +45,8 @@ export function searchHeuristic(problem: Problem, { starts = QUICK_STARTS } = {}
     owned: new Uint8Array(problem.members.length),
     ownerWeight: new Float64Array(problem.cells.length),
     loss: new Float64Array(problem.cells.length),
+    owner: new Int32Array(problem.cells.length),
+    trialShare: new Float64Array(problem.members.length),
   };
   const alone = gainsAlone(context);
   let best = localSearch(context, [], alone);
@@ -52,7 +55,10 @@ export function searchHeuristic(problem: Problem, { starts = QUICK_STARTS } = {}
     const found = localSearch(context, [k], alone);
     if (found.total > best.total) best = found;
   }
-  return { assignment: best.assignment, evaluation: evaluate(problem, matrix, best.assignment) };
+  // Only the best set's assignment is kept: made again here, as it was when the set was scored.
+  const owner = new Int32Array(problem.cells.length);
+  const assignment = { owner, lead: assign(context, best.input, owner).lead };
+  return { assignment, evaluation: evaluate(problem, matrix, assignment) };
 }
 
 /** 1 for each cell counted as uncovered when no member takes it, as evaluate counts them. */
@@ -84,6 +90,9 @@ type Context = GainsContext & {
   /** Scratch, by cell: the weight of its owner while a set is scored, and what moving it costs. */
   ownerWeight: Float64Array;
   loss: Float64Array;
+  /** Scratch, by cell: its owner while a set is scored; by member: its share while a repair is tried. */
+  owner: Int32Array;
+  trialShare: Float64Array;
 };
 
 function bestNeighbour(context: Context, current: Scored): Scored {
@@ -104,16 +113,27 @@ function bestNeighbour(context: Context, current: Scored): Scored {
   return best;
 }
 
-/** The assignment for a set of members, repaired until every member has the minimum share. */
-function score(context: Context, set: number[]): Scored {
+/** The total of a set of members once assigned (see assign), worked out once for each set. */
+function score(context: Context, set: readonly number[]): Scored {
   const key = [...set].sort((a, b) => a - b).join(',');
   const known = context.memo.get(key);
   if (known) return known;
+  const { members, lead } = assign(context, set, context.owner);
+  const scored = { set: members, input: set, total: totalOf(context, context.owner, lead) };
+  context.memo.set(key, scored);
+  return scored;
+}
+
+/**
+ * Assigns the cells to a set of members in `owner`, repaired until every member has the minimum share; returns
+ * the members left and the lead.
+ */
+function assign(context: Context, set: readonly number[], owner: Int32Array): { members: number[]; lead: number } {
   const { problem, matrix, cellValue, share, flat } = context;
   const { start, cells } = flat;
   const cellCount = problem.cells.length;
   const members = [...set];
-  const owner = new Int32Array(cellCount).fill(-1);
+  owner.fill(-1);
   // Each cell to the member with the highest weight on it, the first in the set on a tie; by members' own
   // cells, since each can deliver only a part of the cells.
   const ownerWeight = context.ownerWeight.fill(-1);
@@ -175,17 +195,26 @@ function score(context: Context, set: number[]): Scored {
       loss[c] = (weightOf(owner[c] as number, c) - (flat.weights[at] as number)) / Math.max(1, cellValue[c] as number);
       moves.push(c);
     }
-    moves.sort((a, b) => (loss[a] as number) - (loss[b] as number) || a - b);
-    const shares = new Map(members.map((k) => [k, share[k] as number]));
+    // Each member's share as it would be after the moves taken so far.
+    const shares = context.trialShare;
+    for (const k of members) shares[k] = share[k] as number;
     let filled = share[m] as number;
     let fillChange = 0;
     const taken: number[] = [];
-    for (const c of moves) {
-      if (filled >= minimum) break;
+    // Cheapest first (by loss, then cell), picked one at a time rather than sorted: a few are usually enough.
+    for (let left = moves.length; filled < minimum && left > 0; ) {
+      let pick = 0;
+      for (let at = 1; at < left; at++) {
+        const a = loss[moves[at] as number] as number;
+        const b = loss[moves[pick] as number] as number;
+        if (a < b || (a === b && (moves[at] as number) < (moves[pick] as number))) pick = at;
+      }
+      const c = moves[pick] as number;
+      moves[pick] = moves[--left] as number;
       const from = owner[c] as number;
       const value = cellValue[c] as number;
-      if (from >= 0 && (shares.get(from) ?? 0) - value < minimum) continue;
-      if (from >= 0) shares.set(from, (shares.get(from) ?? 0) - value);
+      if (from >= 0 && (shares[from] as number) - value < minimum) continue;
+      if (from >= 0) shares[from] = (shares[from] as number) - value;
       filled += value;
       fillChange += (matrix[m * cellCount + c] as number) - weightOf(from, c);
       taken.push(c);
@@ -208,9 +237,7 @@ function score(context: Context, set: number[]): Scored {
     if (bonus !== null && bonus !== undefined && (lead < 0 || bonus > (problem.members[lead]?.leadBonus ?? 0)))
       lead = k;
   }
-  const scored = { set: members, assignment: { owner, lead }, total: totalOf(context, owner, lead) };
-  context.memo.set(key, scored);
-  return scored;
+  return { members, lead };
 }
 
 /** evaluate's total, worked out without its checks and shares: the search compares thousands of these. */

@@ -47,8 +47,8 @@ export type Problem = {
   /** Cells no organisation in the pool can deliver. */
   uncoverable: number[];
   members: Member[];
-  /** For each cell, the members that can deliver it. */
-  capable: number[][];
+  /** 1 for each cell some member can deliver. */
+  coverable: Uint8Array;
   memberCost: number;
   /** The cost of leaving a coverable cell uncovered, and of having no lead: more than any weight can repay. */
   uncoveredCost: number;
@@ -300,22 +300,25 @@ export function scan(
   for (const run of runs)
     for (let k = runStart[run] as number; k < (runStart[run + 1] as number); k++) order[placed++] = k;
   const { kept, dropped } = dropOutpointed(contenders, order, weights, reachLots);
+  // Each member's cells are gathered here, then copied out at their size.
+  const found = new Int32Array(cells.length);
   const members = kept.map((k): Member => {
     const candidateIndex = index[k] as number;
     const districts = contenders.districts[k] as number;
-    const found: number[] = [];
+    let count = 0;
     for (const l of lotsOf[sets[k] as number] as number[])
-      for (const c of lotCells[l] as number[]) if (districts & (1 << (cellBit[c] as number))) found.push(c);
-    const owned = Int32Array.from(found);
+      for (const c of lotCells[l] as number[]) if (districts & (1 << (cellBit[c] as number))) found[count++] = c;
+    const owned = found.slice(0, count);
     const points = contenders.points[k] as number;
     const home = contenders.home[k] as number;
     const reachByLot = reachPoints[contenders.reach[k] as number] as Float64Array;
-    const cellWeights = new Int32Array(owned.length);
-    owned.forEach((c, at) => {
+    const cellWeights = new Int32Array(count);
+    for (let at = 0; at < count; at++) {
+      const c = owned[at] as number;
       const cellPoints =
         points + (cellBit[c] === home ? weights.local : 0) + (reachByLot[(cells[c] as Cell).lot] as number);
       cellWeights[at] = Math.round(cellPoints * (cellScale[c] as number));
-    });
+    }
     const lead = contenders.lead[k] as number;
     return {
       index: candidateIndex,
@@ -373,17 +376,16 @@ function runsInOrder(runCells: readonly number[], runBest: readonly number[]): I
  */
 export function problemOf(found: Scan): Problem {
   const { cells, options, members } = found;
-  const capable: number[][] = cells.map(() => []);
-  members.forEach((member, k) => {
-    for (const c of member.cells) capable[c]?.push(k);
-  });
   const { weights, maxMembers } = options;
   const memberCost = Math.round(weights.member * POINT);
+  const coverable = new Uint8Array(cells.length);
   const bestByCell = new Int32Array(cells.length);
   for (const member of members)
-    member.cells.forEach((c, at) => {
+    for (let at = 0; at < member.cells.length; at++) {
+      const c = member.cells[at] as number;
+      coverable[c] = 1;
       bestByCell[c] = Math.max(bestByCell[c] as number, member.weights[at] as number);
-    });
+    }
   const bestWeights = bestByCell.reduce((sum, weight) => sum + weight, 0);
   const bestLead = Math.max(0, ...members.map((member) => member.leadBonus ?? 0));
   // Larger than anything weights, lead and member costs can add up to, so coverage comes first, then a lead.
@@ -395,7 +397,7 @@ export function problemOf(found: Scan): Problem {
     minShareValue: found.minShareValue,
     uncoverable: found.uncoverable,
     members,
-    capable,
+    coverable,
     memberCost,
     uncoveredCost: 2 * noLeadCost,
     noLeadCost,

@@ -113,10 +113,11 @@ function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Option
     const leadBonus = candidate.canLead ? Math.round(weights.leadStar * (candidate.leadRating ?? 0) * POINT) : null;
     return [{ index, candidate, cells: Int32Array.from(cells), weights: Int32Array.from(cellWeights), leadBonus }];
   });
+  const capable = found.cells.map((_, c) => members.flatMap((member, k) => (member.cells.includes(c) ? [k] : [])));
   const problem = {
     ...problemOf(found),
     members,
-    capable: found.cells.map((_, c) => members.flatMap((member, k) => (member.cells.includes(c) ? [k] : []))),
+    coverable: Uint8Array.from(capable, (list) => (list.length > 0 ? 1 : 0)),
   };
   const matrix = weightMatrix(problem);
   const owner = new Int32Array(problem.cells.length).fill(-1);
@@ -134,7 +135,7 @@ function bruteForce(opportunity: Opportunity, pool: Candidate[], options: Option
   };
   const assign = (c: number) => {
     if (c === problem.cells.length) return consider();
-    for (const k of [-1, ...(problem.capable[c] ?? [])]) {
+    for (const k of [-1, ...(capable[c] ?? [])]) {
       owner[c] = k;
       assign(c + 1);
     }
