@@ -160,7 +160,13 @@ function mostMade(
 }
 
 /** Whether kept entry j outpoints entry i on every cell of i and leads at least as well. */
-function outpoints(c: Contenders, j: number, i: number, weights: Weights, reachLots: readonly number[]): boolean {
+export function outpoints(
+  c: Contenders,
+  j: number,
+  i: number,
+  weights: Weights,
+  reachLots: readonly number[],
+): boolean {
   const iDistricts = c.districts[i] as number;
   if ((c.lead[j] as number) < (c.lead[i] as number) || (iDistricts & ~(c.districts[j] as number)) !== 0) return false;
   const margin =
