@@ -57,3 +57,22 @@ for (const [seed, lotBits] of [
     assert.ok(dropped > 0 && plain.length > 1, 'the case both drops and keeps organisations');
   });
 }
+
+test('an organisation with no district or lot is tried against every one kept', () => {
+  const found = makeContenders(3, 1);
+  for (const [k, points] of [10, 5, 1].entries()) {
+    found.count++;
+    found.points[k] = points;
+    found.lead[k] = Number.NEGATIVE_INFINITY;
+    found.districts[k] = k === 2 ? 0 : 1 << k;
+    found.met[k] = k === 2 ? 0 : 1;
+    found.lots[k] = 1;
+    found.home[k] = -1;
+  }
+  const reachLots = [0, 0, 0, 0, 0, 0];
+  for (const order of [
+    [0, 1, 2],
+    [0, 2],
+  ])
+    assert.deepEqual(dropOutpointed(found, order, DEFAULT_WEIGHTS, reachLots).kept, order.slice(0, -1));
+});

@@ -168,13 +168,15 @@ export function outpoints(
   reachLots: readonly number[],
 ): boolean {
   const iDistricts = c.districts[i] as number;
-  if ((c.lead[j] as number) < (c.lead[i] as number) || (iDistricts & ~(c.districts[j] as number)) !== 0) return false;
+  // Written as "not at least" so that a NaN anywhere never counts as outpointing.
+  if (!((c.lead[j] as number) >= (c.lead[i] as number)) || (iDistricts & ~(c.districts[j] as number)) !== 0)
+    return false;
   const margin =
     (c.points[j] as number) -
     (c.points[i] as number) +
     localFloor(c.home[j] as number, c.home[i] as number, iDistricts, weights.local) +
     reachFloor(c.reach[j] as number, c.reach[i] as number, c.lots[i] as number, weights.reach, reachLots);
-  if (margin < 0) return false;
+  if (!(margin >= 0)) return false;
   for (let word = 0; word < c.lotWords; word++)
     if (((c.met[i * c.lotWords + word] as number) & ~(c.met[j * c.lotWords + word] as number)) !== 0) return false;
   return true;
@@ -249,8 +251,9 @@ export function dropOutpointed(
         }
         if (candidates === undefined || listed.length < candidates.length) candidates = listed;
       }
-      candidates ??= none;
-      const count = headWith(candidates, floor);
+      // With no district and no lot (never so from a scan), any kept entry could outpoint it: all are tried.
+      const count = candidates === undefined ? kept.length : headWith(candidates, floor);
+      candidates ??= kept;
       for (let r = 0; r < count && !dominated; r++) {
         const j = candidates[r] as number;
         if (outpoints(contenders, j, i, weights, reachLots)) {
