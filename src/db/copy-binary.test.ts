@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openTestDatabase } from '../../test/support/test-app.ts';
-import { BinaryCopyReader, BinaryCopyWriter, isoToMicros } from './copy-binary.ts';
+import { BinaryCopyReader, BinaryCopyWriter, binaryFields, isoToMicros } from './copy-binary.ts';
 
 // The binary COPY writer against the real server: every type it writes is read back as written. PGlite has no
 // COPY from a client stream, so that part runs on PostgreSQL only (TEST_DATABASE_URL).
@@ -20,6 +20,29 @@ test('ISO date-times become microseconds, to the sixth decimal, only with an exp
   assert.equal(isoToMicros('2025-01-23'), undefined);
   assert.equal(isoToMicros('not a date'), undefined);
   assert.equal(isoToMicros('2025-01-23T10:00:00.1234567Z'), undefined, 'a seventh decimal: the database rounds it');
+});
+
+test('integers and uuids are written as their bytes, and a value that is not one is refused', () => {
+  const bytes = (value: number) =>
+    binaryFields([{ type: 'int8', value }])
+      .subarray(4)
+      .toString('hex');
+  assert.equal(bytes(1), '0000000000000001');
+  assert.equal(bytes(-1), 'ffffffffffffffff');
+  assert.equal(bytes(2 ** 32 + 5), '0000000100000005');
+  assert.equal(bytes(-(2 ** 53 - 1)), 'ffe0000000000001');
+  assert.throws(() => bytes(2 ** 53), /Not a safe integer/);
+  assert.throws(() => bytes(1.5), /Not a safe integer/);
+  const uuid = (value: string) => binaryFields([{ type: 'uuid', value }]).toString('hex');
+  assert.equal(uuid('0F1E2D3C-4B5A-4978-8695-A4B3C2D1E0FF'), '000000100f1e2d3c4b5a49788695a4b3c2d1e0ff');
+  assert.equal(uuid('0f1e2d3c4b5a49788695a4b3c2d1e0ff'), '000000100f1e2d3c4b5a49788695a4b3c2d1e0ff');
+  for (const wrong of [
+    '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f',
+    '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff0',
+    'g'.repeat(32),
+    '',
+  ])
+    assert.throws(() => uuid(wrong), /Not a uuid/, wrong);
 });
 
 test('rows of every type come back from the database as they were written', async (t) => {

@@ -79,22 +79,23 @@ export class BinaryCopyWriter {
         this.#length(4);
         this.#at = this.#buffer.writeInt32BE(value.value, this.#at);
         return;
-      case 'int8':
+      case 'int8': {
         this.#length(8);
-        this.#at = this.#buffer.writeBigInt64BE(BigInt(value.value), this.#at);
+        // Two 32-bit halves, exact for any safe integer, without making a BigInt for each value.
+        const high = Math.floor(value.value / 2 ** 32);
+        if (!Number.isSafeInteger(value.value)) throw new Error(`Not a safe integer: ${value.value}`);
+        this.#at = this.#buffer.writeInt32BE(high, this.#at);
+        this.#at = this.#buffer.writeUInt32BE(value.value - high * 2 ** 32, this.#at);
         return;
+      }
       case 'timestamptz':
         this.#length(8);
         this.#at = this.#buffer.writeBigInt64BE(value.micros - POSTGRES_EPOCH_MICROS, this.#at);
         return;
-      case 'uuid': {
+      case 'uuid':
         this.#length(16);
-        const written = this.#buffer.write(value.value.replaceAll('-', ''), this.#at, 16, 'hex');
-        // Anything short of 16 bytes would leave the length above saying more than follows.
-        if (written !== 16) throw new Error(`Not a uuid: ${value.value}`);
-        this.#at += written;
+        this.#at = writeUuid(this.#buffer, this.#at, value.value);
         return;
-      }
       case 'text[]': {
         const items = value.value;
         const header = items.length ? 20 : 12;
@@ -115,6 +116,38 @@ export class BinaryCopyWriter {
       }
     }
   }
+}
+
+/** Each ASCII character's value as a hex digit, -1 for the others. */
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (const [from, first] of [
+  ['0', 0],
+  ['a', 10],
+  ['A', 10],
+] as const)
+  for (let at = 0; at < (first === 0 ? 10 : 6); at++) HEX_DIGIT[from.charCodeAt(0) + at] = first + at;
+
+/**
+ * A uuid's 16 bytes from its text (hex digits, hyphens anywhere), read a character at a time rather than through a
+ * copy without hyphens; anything but 32 hex digits is refused, since a short value would leave the length written
+ * before it saying more than follows.
+ */
+function writeUuid(buffer: Buffer, to: number, text: string): number {
+  let at = to;
+  let high = -1;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === 0x2d) continue; // -
+    const digit = code < 128 ? (HEX_DIGIT[code] as number) : -1;
+    if (digit < 0 || at === to + 16) throw new Error(`Not a uuid: ${text}`);
+    if (high < 0) high = digit;
+    else {
+      buffer[at++] = (high << 4) | digit;
+      high = -1;
+    }
+  }
+  if (at !== to + 16 || high >= 0) throw new Error(`Not a uuid: ${text}`);
+  return at;
 }
 
 /** One row's fields as binary COPY writes them (each its length, then its bytes), without the field count. */
