@@ -74,26 +74,7 @@ export function indexCandidates(candidates: readonly Candidate[]): CandidatePool
     if (profile) profile.members.push(n);
     else byKey.set(key, { serviceSet, districts, members: [n] });
   });
-  // The pool is held profile by profile, each profile's organisations side by side: a scan reads the members of
-  // the profiles it keeps one after another, from arrays of 200,000, rather than from all over them.
-  const ordered: Candidate[] = [];
-  const profiles = [...byKey.values()].map((profile) => {
-    const first = ordered.length;
-    for (const n of profile.members) ordered.push(candidates[n] as Candidate);
-    return {
-      serviceSet: profile.serviceSet,
-      districts: profile.districts,
-      members: Int32Array.from(profile.members, (_, at) => first + at),
-    };
-  });
-  return poolOf(ordered, { serviceBit, serviceWords, serviceSets, districtBit, profiles });
-}
-
-function poolOf(
-  candidates: readonly Candidate[],
-  grouped: Pick<CandidatePool, 'serviceBit' | 'serviceWords' | 'serviceSets' | 'districtBit' | 'profiles'>,
-): CandidatePool {
-  const { districtBit, profiles } = grouped;
+  const profiles = [...byKey.values()].map((profile) => ({ ...profile, members: Int32Array.from(profile.members) }));
   const homeBit = Int8Array.from(candidates, (candidate) =>
     candidate.homeDistrict === undefined ? -1 : (districtBit.get(candidate.homeDistrict) ?? -1),
   );
@@ -109,8 +90,12 @@ function poolOf(
       setBit(valueAddingOutcomes, outcomeBit.get(code) ?? 0, n * outcomeWords);
   });
   return {
-    ...grouped,
     candidates,
+    serviceBit,
+    serviceWords,
+    serviceSets,
+    districtBit,
+    profiles,
     homeBit,
     readinessTenths: Uint8Array.from(candidates, (candidate) => Math.round(candidate.readiness * 10)),
     tiers: Uint8Array.from(candidates, (candidate) => candidate.tier ?? 0),
