@@ -198,9 +198,7 @@ export function dropOutpointed(
   const { points, met, lotWords, districts } = contenders;
   const kept: number[] = [];
   // The kept entries that serve district d, at d, and those with a cell of lot l, at 32 + l; most points first.
-  // The same again from `leaders` for those who can lead: only they can outpoint one who can.
   const keptBy: number[][] = [];
-  const leaders = 32 + lotWords * 32;
   let dropped = 0;
   /** How many entries at the head of the list have at least `floor` points. */
   const headWith = (listed: readonly number[], floor: number) => {
@@ -245,9 +243,8 @@ export function dropOutpointed(
         1e-9;
       // The shortest list, then only its head: finding every list's head would cost more than it saves.
       let candidates: readonly number[] | undefined;
-      const offset = (contenders.lead[i] as number) > Number.NEGATIVE_INFINITY ? leaders : 0;
       for (let slot = 0, count = listsOf(i); slot < count; slot++) {
-        const listed = keptBy[offset + (lists[slot] as number)];
+        const listed = keptBy[lists[slot] as number];
         if (listed === undefined) {
           candidates = none;
           break;
@@ -271,19 +268,17 @@ export function dropOutpointed(
     }
     kept.push(i);
     const iPoints = points[i] as number;
-    const leads = (contenders.lead[i] as number) > Number.NEGATIVE_INFINITY;
-    for (let slot = 0, count = listsOf(i); slot < count; slot++)
-      for (let list = lists[slot] as number; list < 2 * leaders; list += leaders) {
-        if (list >= leaders && !leads) break;
-        const listed = keptBy[list];
-        // After those with as many points: the order taken breaks ties.
-        if (listed) {
-          // In place: splice would make an array of what it removes, every time.
-          const place = headWith(listed, iPoints);
-          for (let to = listed.push(i) - 1; to > place; to--) listed[to] = listed[to - 1] as number;
-          listed[place] = i;
-        } else keptBy[list] = [i];
-      }
+    for (let slot = 0, count = listsOf(i); slot < count; slot++) {
+      const list = lists[slot] as number;
+      const listed = keptBy[list];
+      // After those with as many points: the order taken breaks ties.
+      if (listed) {
+        // In place: splice would make an array of what it removes, every time.
+        const place = headWith(listed, iPoints);
+        for (let to = listed.push(i) - 1; to > place; to--) listed[to] = listed[to - 1] as number;
+        listed[place] = i;
+      } else keptBy[list] = [i];
+    }
   }
   return { kept, dropped };
 }
