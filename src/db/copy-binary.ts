@@ -82,8 +82,8 @@ export class BinaryCopyWriter {
       case 'int8': {
         this.#length(8);
         // Two 32-bit halves, exact for any safe integer, without making a BigInt for each value.
-        const high = Math.floor(value.value / 2 ** 32);
         if (!Number.isSafeInteger(value.value)) throw new Error(`Not a safe integer: ${value.value}`);
+        const high = Math.floor(value.value / 2 ** 32);
         this.#at = this.#buffer.writeInt32BE(high, this.#at);
         this.#at = this.#buffer.writeUInt32BE(value.value - high * 2 ** 32, this.#at);
         return;
@@ -155,8 +155,8 @@ export function binaryFields(values: readonly CopyValue[]): Buffer {
   const writer = new BinaryCopyWriter(256);
   writer.row(values);
   const written = writer.finish();
-  // After the header and the row's field count; before the trailer.
-  return Buffer.from(written.subarray(SIGNATURE.length + 8 + 2, written.length - 2));
+  // After the header and the row's field count; before the trailer. The writer's buffer is this call's own.
+  return written.subarray(SIGNATURE.length + 8 + 2, written.length - 2);
 }
 
 /**

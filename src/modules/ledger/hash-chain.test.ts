@@ -84,7 +84,7 @@ test('texts are hashed in UTF-8, and a time finer than a millisecond is kept', (
   const content = entry(1, GENESIS_HASH, 'é 😀 " \\ \u0001');
   assert.ok(hashedBytes(content).includes(Buffer.from('é 😀 " \\ \u0001')));
   assert.notEqual(entryHash({ ...content, recordedAt: '2026-11-25T10:00:00.000001Z' }), entryHash(content));
-  assert.throws(() => hashedBytes({ ...content, recordedAt: '25 November 2026' }), /Not a time/);
+  assert.throws(() => hashedBytes({ ...content, recordedAt: '25 November 2026' }), /Not an ISO 8601 time/);
 });
 
 test('changing any one column changes the hash', () => {

@@ -51,7 +51,7 @@ export type EntryContent = {
  */
 export function hashedBytes(entry: EntryContent): Buffer {
   const micros = isoToMicros(entry.recordedAt);
-  if (micros === undefined) throw new TypeError(`Not a time in UTC: ${entry.recordedAt}`);
+  if (micros === undefined) throw new TypeError(`Not an ISO 8601 time with its offset: ${entry.recordedAt}`);
   const uuid = (value: string | null): CopyValue => (value === null ? null : { type: 'uuid', value });
   return binaryFields([
     { type: 'int8', value: entry.seq },

@@ -186,8 +186,8 @@ export function outpoints(
  * Drops each organisation outpointed on every cell by a kept one that leads at least as well, taking them in
  * `order` (those likely to dominate first). A dominating one serves every district of the other and has a cell of
  * every lot of it, so it is in the kept list of each of those districts and lots. Those lists are kept in order
- * of points, most first, so only the head of one is tried: the entries with enough points to outpoint the other,
- * in the list with fewest of them. Returns the kept entries in the order taken.
+ * of points, most first, so only the head of the shortest is tried: the entries with enough points to outpoint
+ * the other. Returns the kept entries in the order taken.
  */
 export function dropOutpointed(
   contenders: Contenders,
