@@ -64,12 +64,29 @@ const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag
 
 /** Fails with every WCAG 2.2 A/AA violation axe finds on the page as it is now. */
 export async function expectAccessible(page: Page, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+  const results = await analyseSettledPage(page);
   const summary = results.violations.map(
     (violation) =>
       `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
   );
   assert.deepEqual(summary, [], `${label} (${page.url()}) has accessibility violations`);
+}
+
+/**
+ * A click that submits a form or follows a link returns once the navigation has begun, so axe can start on a
+ * document that is being replaced. Such a run fails with no document or a destroyed context; it is run again
+ * once the new page has loaded, a few times at most, so a real failure still shows.
+ */
+async function analyseSettledPage(page: Page, attemptsLeft = 3) {
+  await page.waitForLoadState('load');
+  try {
+    return await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
+  } catch (error) {
+    const replaced = /documentElement|Execution context was destroyed|navigat/i.test(String(error));
+    if (!replaced || attemptsLeft <= 1) throw error;
+    await page.waitForTimeout(100);
+    return analyseSettledPage(page, attemptsLeft - 1);
+  }
 }
 
 type Person = { email: string; password: string };
