@@ -1,4 +1,5 @@
-// The exact path: the pruned problem as a mixed-integer programme for HiGHS (the `highs` WebAssembly build).
+// The exact path: the pruned problem as a mixed-integer programme, solved to optimality with the help of HiGHS
+// (the `highs` WebAssembly build).
 //
 //   maximise  Σ w_kc·y_kc + Σ lead_k·z_k − memberCost·Σ x_k − uncoveredCost·Σ u_c − noLeadCost·n
 //   subject to  Σ_k y_kc + u_c = 1            each cell some organisation can deliver
@@ -12,11 +13,15 @@
 // cell it can, rather than failing when the member limit or the minimum share leave a cell without an owner.
 // All objective coefficients are whole numbers, so an absolute gap below 1 proves optimality.
 //
-// Before HiGHS sees it, the programme loses every organisation that a Lagrangian bound (bound.ts) shows cannot
-// be in a consortium better than the heuristic's, which leaves HiGHS a few dozen organisations rather than
-// hundreds or thousands; when the bound already matches the heuristic's consortium, HiGHS is not run at all.
+// First the programme loses every organisation that a Lagrangian bound (bound.ts) shows cannot be in a
+// consortium better than the heuristic's, which leaves a hundred or so rather than hundreds or thousands; when
+// the bound already matches the heuristic's consortium, nothing more is run. HiGHS on what is left spends many
+// seconds at the root alone for a gap of a per cent or two, so a branch and bound over who is a member
+// (branch.ts) searches it instead, and HiGHS solves only its leaves: the best assignment once the members are
+// settled. The whole programme goes to HiGHS only when the starting consortium breaks a constraint.
 import type { Highs } from 'highs';
 import { programmeObjective, reduceByBound } from './bound.ts';
+import { branchAndBound, programmeValue } from './branch.ts';
 import { searchHeuristic, THOROUGH_STARTS } from './heuristic.ts';
 import type { Assignment } from './model.ts';
 import { evaluate, weightMatrix } from './objective.ts';
@@ -37,21 +42,24 @@ export const loadHighs = (): Promise<Highs> => {
 
 export type ExactResult = {
   assignment: Assignment;
-  /** True when HiGHS proved the solution optimal; false when the time limit stopped it first. */
+  /** True when the solution is proved optimal; false when the time limit stopped the search first. */
   optimal: boolean;
   status: string;
   /** The best bound proved on the objective including coverage costs. */
   bound: number;
-  /** Organisations left for HiGHS after the bound dropped the rest; 0 when the bound alone proved optimality. */
+  /** Organisations left for the search after the bound dropped the rest; 0 when the bound alone proved optimality. */
   kept: number;
-  columns: number;
-  rows: number;
+  /** Nodes of the branch and bound (branch.ts) over those left. */
+  nodes: number;
 };
 
-type Column = { cost: number; upper: number; integer: boolean; rows: number[]; values: number[] };
+type Column = { cost: number; lower: number; integer: boolean; rows: number[]; values: number[] };
 
-/** Builds the programme column by column, keeping where each member and cell landed. */
-function programme(problem: Problem) {
+/**
+ * Builds the programme column by column, keeping where each member and cell landed; with `everyMember`, every
+ * organisation must be a member.
+ */
+function programme(problem: Problem, everyMember: boolean) {
   const cellCount = problem.cells.length;
   const columns: Column[] = [];
   const rowLower: number[] = [];
@@ -60,10 +68,10 @@ function programme(problem: Problem) {
     rowUpper.push(upper);
     return rowLower.push(lower) - 1;
   };
-  const addColumn = (cost: number, integer: boolean, entries: [number, number][], upper = 1) =>
+  const addColumn = (cost: number, integer: boolean, entries: [number, number][], lower = 0) =>
     columns.push({
       cost,
-      upper,
+      lower,
       integer,
       rows: entries.map(([row]) => row),
       values: entries.map(([, value]) => value),
@@ -87,7 +95,7 @@ function programme(problem: Problem) {
     const xEntries: [number, number][] = [[sizeRow, 1], ...links.map((row): [number, number] => [row, -1])];
     if (shareRow >= 0) xEntries.push([shareRow, -minimum]);
     if (leadLink >= 0) xEntries.push([leadLink, -1]);
-    xColumn.push(addColumn(-problem.memberCost, true, xEntries));
+    xColumn.push(addColumn(-problem.memberCost, true, xEntries, everyMember ? 1 : 0));
     zColumn.push(
       member.leadBonus === null
         ? -1
@@ -141,35 +149,68 @@ export async function solveExact(
 ): Promise<ExactResult> {
   const known = start ?? searchHeuristic(problem, { starts: THOROUGH_STARTS }).assignment;
   const evaluation = evaluate(problem, weightMatrix(problem), known);
-  if (!evaluation.feasible) return solveProgramme(problem, timeLimitSeconds, start);
+  if (!evaluation.feasible) {
+    const solved = await solveProgramme(problem, timeLimitSeconds, { start });
+    return { ...solved, kept: problem.members.length, nodes: 0 };
+  }
   const reduction = reduceByBound(problem, known, programmeObjective(problem, evaluation));
   if (reduction.proved)
-    return {
-      assignment: known,
-      optimal: true,
-      status: 'optimal',
-      bound: reduction.bound,
-      kept: 0,
-      columns: 0,
-      rows: 0,
-    };
+    return { assignment: known, optimal: true, status: 'optimal', bound: reduction.bound, kept: 0, nodes: 0 };
   const kept = [...reduction.keep.keys()];
   const position = new Map(kept.map((k, at) => [k, at]));
-  const solved = await solveProgramme(
-    restrict(problem, reduction.keep),
-    timeLimitSeconds,
+  const restricted = restrict(problem, reduction.keep);
+  const deadline = performance.now() + timeLimitSeconds * 1000;
+  const matrix = weightMatrix(restricted);
+  // Once the search has settled who the members are, HiGHS assigns them the cells the bound left them.
+  const solveLeaf = async (members: number[], atLeast: number) => {
+    const cells = (k: number) => Array.from(restricted.members[k]?.cells ?? [], (_, at) => at);
+    const leafProblem = restrict(restricted, new Map(members.map((k) => [k, cells(k)])));
+    // Cells the leaf's members cannot take cost nothing in its own programme.
+    let beyond = 0;
+    restricted.coverable.forEach((one, c) => {
+      if (one && !leafProblem.coverable[c]) beyond++;
+    });
+    const leaf = await solveProgramme(leafProblem, Math.max(0.1, (deadline - performance.now()) / 1000), {
+      everyMember: true,
+      atLeast: atLeast + restricted.uncoveredCost * beyond,
+    });
+    const assignment = renumber(leaf.assignment, (at) => members[at] as number);
+    // With no such assignment at all (the members cannot all reach the minimum share), there is nothing to find.
+    const proved = leaf.optimal || leaf.status === 'infeasible';
+    const feasible = evaluate(restricted, matrix, assignment).feasible;
+    const objective = feasible ? programmeValue(restricted, assignment) : Number.NEGATIVE_INFINITY;
+    return { assignment, objective, optimal: proved };
+  };
+  const branched = await branchAndBound(
+    restricted,
     renumber(known, (k) => position.get(k) ?? -1),
+    solveLeaf,
+    deadline,
   );
+  const assignment = branched.assignment ? renumber(branched.assignment, (at) => kept[at] as number) : known;
   return {
-    ...solved,
-    assignment: renumber(solved.assignment, (at) => kept[at] as number),
-    bound: Math.min(solved.bound, reduction.bound),
+    assignment,
+    optimal: branched.optimal,
+    status: branched.optimal ? 'optimal' : 'timeLimit',
+    bound: branched.optimal ? programmeValue(problem, assignment) : reduction.bound,
+    kept: kept.length,
+    nodes: branched.nodes,
   };
 }
 
-async function solveProgramme(problem: Problem, timeLimitSeconds: number, start?: Assignment): Promise<ExactResult> {
+type Solved = Pick<ExactResult, 'assignment' | 'optimal' | 'status' | 'bound'>;
+
+async function solveProgramme(
+  problem: Problem,
+  timeLimitSeconds: number,
+  {
+    start,
+    everyMember = false,
+    atLeast = Number.NEGATIVE_INFINITY,
+  }: { start?: Assignment; everyMember?: boolean; atLeast?: number } = {},
+): Promise<Solved> {
   const highs = await loadHighs();
-  const built = programme(problem);
+  const built = programme(problem, everyMember);
   const { columns, rowLower, rowUpper } = built;
   const starts = new Int32Array(columns.length + 1);
   columns.forEach((column, j) => {
@@ -180,8 +221,8 @@ async function solveProgramme(problem: Problem, timeLimitSeconds: number, start?
     numRows: rowLower.length,
     sense: highs.constants.objectiveSense.maximize,
     colCost: columns.map((column) => column.cost),
-    colLower: columns.map(() => 0),
-    colUpper: columns.map((column) => column.upper),
+    colLower: columns.map((column) => column.lower),
+    colUpper: columns.map(() => 1),
     rowLower,
     rowUpper,
     matrix: {
@@ -202,7 +243,15 @@ async function solveProgramme(problem: Problem, timeLimitSeconds: number, start?
       mip_abs_gap: 0.99,
     });
     if (start) model.setSolution({ colValue: startValues(problem, built, start) });
-    const { modelStatus } = model.run();
+    // Stopped once no solution can reach `atLeast`: the caller needs nothing poorer.
+    let outOfReach = false;
+    const { modelStatus } = model.run({
+      [highs.constants.callbackType.mipInterrupt](event) {
+        if ((event.data.mip_dual_bound ?? Number.POSITIVE_INFINITY) >= atLeast) return;
+        outOfReach = true;
+        event.interrupt();
+      },
+    });
     const { colValue } = model.getSolution();
     const statuses = highs.constants.modelStatus;
     const status = Object.entries(statuses).find(([, code]) => code === modelStatus)?.[0] ?? String(modelStatus);
@@ -217,12 +266,9 @@ async function solveProgramme(problem: Problem, timeLimitSeconds: number, start?
     });
     return {
       assignment: { owner, lead },
-      optimal: modelStatus === statuses.optimal,
-      status,
+      optimal: modelStatus === statuses.optimal || outOfReach,
+      status: outOfReach ? 'outOfReach' : status,
       bound: Number(model.info.get('mip_dual_bound')),
-      kept: problem.members.length,
-      columns: columns.length,
-      rows: rowLower.length,
     };
   } finally {
     model.dispose();

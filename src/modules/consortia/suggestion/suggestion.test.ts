@@ -283,6 +283,27 @@ describe('consortium suggestion', () => {
     assert.ok(dropped > 0, 'the cases exercise dropping by the bound');
   });
 
+  test('from no consortium at all, the branch and bound finds the optimum and proves it', async () => {
+    let branched = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { opportunity, pool, options } = smallCase(seed, 6 + (seed % 5));
+      const optimum = bruteForce(opportunity, pool, options);
+      const problem = buildProblem(opportunity, indexCandidates(pool), options);
+      const nobody = { owner: new Int32Array(problem.cells.length).fill(-1), lead: -1 };
+      const solved = await solveExact(problem, { start: nobody });
+      assert.ok(solved.optimal, `seed ${seed}: not proved optimal`);
+      if (solved.nodes > 1) branched++;
+      const found = evaluate(problem, weightMatrix(problem), solved.assignment);
+      assert.ok(found.feasible, `seed ${seed}: breaks a constraint`);
+      assert.deepEqual(
+        { uncovered: found.uncovered, hasLead: found.hasLead, objective: found.objective },
+        { uncovered: optimum.uncovered, hasLead: optimum.hasLead, objective: optimum.objective },
+        `seed ${seed}`,
+      );
+    }
+    assert.ok(branched > 0, 'the cases exercise branching');
+  });
+
   const opportunity: Opportunity = {
     lots: [
       { id: 'advice', services: ['105'], districts: ['A', 'B', 'C'], valuePence: 90_000_00 },
