@@ -18,6 +18,7 @@ import type { Problem } from './problem.ts';
 const MARGIN = 0.5;
 const ROOT_ITERATIONS = 300;
 const NODE_ITERATIONS = 40;
+const LEAF_ITERATIONS = 100;
 /** Steps are halved after this many without a better bound. */
 const PATIENCE = 5;
 
@@ -348,7 +349,9 @@ export async function branchAndBound(
     if (branchOn < 0) {
       const members: number[] = [];
       for (let k = 0; k < count; k++) if (status[k] === IN) members.push(k);
-      if (members.length === 0) continue;
+      // With the members settled, the prices have only their cells to part, and often show no better
+      // assignment without HiGHS.
+      if (members.length === 0 || bound(status, price, LEAF_ITERATIONS) < incumbent + MARGIN) continue;
       const leaf = await solveLeaf(members, incumbent + MARGIN);
       if (!leaf.optimal) exhausted = false;
       if (leaf.objective >= incumbent + MARGIN) {
