@@ -1,5 +1,5 @@
 // A Lagrangian bound on the exact programme (exact.ts), used to drop organisations that no consortium better than
-// a known one can contain, so that HiGHS solves a far smaller programme.
+// a known one can contain, so that the exact search (branch.ts) has far fewer to consider.
 //
 // Relaxing "each cell has one owner" with a price u_c per cell, the programme falls apart by organisation: each
 // member gains what it earns over the prices on the cells it takes, less its member cost, and a selection of at

@@ -5,7 +5,7 @@ import { type Alternative, alternatives, type Method, type Suggestion, suggestCo
 
 // One suggestion with its alternatives, in a form that can cross a thread. Both kinds run on worker threads, as
 // both would otherwise hold the whole server while they work: a quick suggestion with its alternatives for a few
-// tenths of a second over a large directory, and HiGHS, synchronous once started, for up to its time limit.
+// tenths of a second over a large directory, and the exact solve, synchronous once started, for up to its time limit.
 // Each kind has a thread of its own, one solve at a time, so a quick suggestion never waits behind an exact one.
 
 export type SolveInput = { opportunity: Opportunity; candidates: Candidate[]; options: Options; method: Method };
