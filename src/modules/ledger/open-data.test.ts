@@ -40,7 +40,7 @@ test('publishing a pipeline contract and each result after it add an implementat
   const implementations = async () =>
     (
       await database.query<{ release: Implementation }>(
-        `SELECT release FROM ocds_releases WHERE ocid = $1 AND 'implementation' = ANY (tags) ORDER BY date, release_id`,
+        `SELECT release::json AS release FROM ocds_releases WHERE ocid = $1 AND 'implementation' = ANY (tags) ORDER BY date, release_id`,
         [ocid],
       )
     ).map((row) => row.release);
@@ -71,7 +71,7 @@ test('publishing a pipeline contract and each result after it add an implementat
   assert.equal(releases.length, 3);
   assert.deepEqual(reporting(releases.at(-1)), ['verified']);
   const [record] = await database.query<{ compiled_release: Implementation }>(
-    'SELECT compiled_release FROM ocds_records WHERE ocid = $1',
+    'SELECT compiled_release::json AS compiled_release FROM ocds_records WHERE ocid = $1',
     [ocid],
   );
   assert.deepEqual(reporting(record?.compiled_release), ['verified'], 'the record is compiled again');

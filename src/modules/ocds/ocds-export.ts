@@ -45,7 +45,7 @@ const extensionsOf = (packages: (Json | null)[]) =>
 export async function releasePackage(database: Database, baseUrl: string, { page, pageSize }: PageQuery) {
   const [rows, [total]] = await Promise.all([
     database.query<{ release: Json; package: Json | null }>(
-      `SELECT r.release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
+      `SELECT r.release::json AS release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
         ORDER BY r.date, r.ocid, r.release_id LIMIT $1 OFFSET $2`,
       [pageSize, (page - 1) * pageSize],
     ),
@@ -68,12 +68,12 @@ export async function releasePackage(database: Database, baseUrl: string, { page
 /** The record of one process, with its releases embedded and its compiled release; undefined when unknown. */
 export async function recordPackage(database: Database, baseUrl: string, ocid: string) {
   const [record] = await database.query<{ compiled_release: Json }>(
-    'SELECT compiled_release FROM ocds_records WHERE ocid = $1',
+    'SELECT compiled_release::json AS compiled_release FROM ocds_records WHERE ocid = $1',
     [ocid],
   );
   if (!record) return undefined;
   const releases = await database.query<{ release: Json; package: Json | null }>(
-    `SELECT r.release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
+    `SELECT r.release::json AS release, p.package FROM ocds_releases r LEFT JOIN ocds_packages p ON p.id = r.package_id
       WHERE r.ocid = $1 ORDER BY r.date, r.release_id`,
     [ocid],
   );

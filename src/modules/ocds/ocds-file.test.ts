@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileRecord } from './ocds-compile.ts';
-import { MEGABYTE, readOcdsFile, releaseBytes } from './ocds-file.ts';
+import { findReleases, MEGABYTE, readOcdsFile } from './ocds-file.ts';
 
 // The import stores each release as written in the file: those bytes must be exactly the parsed releases.
 
@@ -9,7 +9,13 @@ const texts = (json: string) => {
   const input = Buffer.from(json);
   const file = readOcdsFile(input, MEGABYTE);
   assert.ok(file.ok);
-  return { texts: releaseBytes(input, file.releases.length)?.map(String), releases: file.releases };
+  const found = findReleases(input, MEGABYTE);
+  if (found) assert.deepEqual(found.metadata, file.metadata, 'the package details, as reading it whole gives them');
+  const spans = found?.spans ?? [];
+  const texts =
+    found &&
+    Array.from({ length: spans.length / 2 }, (_, at) => input.toString('utf8', spans[at * 2], spans[at * 2 + 1]));
+  return { texts, releases: file.releases };
 };
 
 test('each release of a pretty-printed package is found as written, with braces and quotes inside strings', () => {
@@ -32,11 +38,37 @@ test('each release of a pretty-printed package is found as written, with braces 
   assert.ok(found.texts?.[0]?.startsWith('{\n'), 'kept as written, spacing included');
 });
 
-test('a bare list of releases is found; a repeated releases key counts once, the last, as JSON.parse has it', () => {
-  const list = texts('\ufeff [{"ocid":"o","id":"1"},{"ocid":"o","id":"2"}]');
+test('a bare list of releases is found, after a byte order mark', () => {
+  const list = texts('\ufeff [{"ocid":"o","id":"1"},{"ocid":"o","id":"2"}] ');
   assert.deepEqual(list.texts, ['{"ocid":"o","id":"1"}', '{"ocid":"o","id":"2"}']);
-  const repeated = texts('{"releases":[{"ocid":"o","id":"old"}],"releases":[{"ocid":"o","id":"new"}]}');
-  assert.deepEqual(repeated.texts, ['{"ocid":"o","id":"new"}']);
+});
+
+test('anything unusual is left to reading the file whole: a repeated releases key, items that are not objects', () => {
+  for (const json of [
+    '{"releases":[{"ocid":"o","id":"old"}],"releases":[{"ocid":"o","id":"new"}]}',
+    '{"releases":[{"ocid":"o","id":"old"}],"rel\\u0065ases":[{"ocid":"o","id":"new"}]}',
+    '[{"ocid":"o","id":"1"}, 2]',
+  ]) {
+    assert.equal(texts(json).texts, undefined, json);
+  }
+});
+
+test('broken JSON around or between the releases is never taken as releases', () => {
+  for (const json of [
+    '[{"ocid":"o","id":"1"},]',
+    '[{"ocid":"o","id":"1"} {"ocid":"o","id":"2"}]',
+    '[{"ocid":"o","id":"1"},,{"ocid":"o","id":"2"}]',
+    '[{"ocid":"o","id":"1"}] x',
+    '{"releases":[{"ocid":"o","id":"1"}], }',
+    '{"releases":[{"ocid":"o","id":"1"}]',
+    '{"releases":[{"ocid":"o","id":"1"}',
+    '{"releases":[{"ocid":"o","id":"1\\"}]}',
+    '{"releases":[]}',
+    '[]',
+  ]) {
+    assert.equal(findReleases(Buffer.from(json), MEGABYTE), undefined, json);
+  }
+  assert.equal(findReleases(Buffer.from([0x5b, 0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d, 0x5d]), MEGABYTE), undefined);
 });
 
 test('a record package gives no texts, so that its releases are serialised from what was parsed', () => {

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+
 // Reading an OCDS file before anything is validated or stored: its size, encoding, JSON and shape. A file that
 // fails any of these is refused whole, with one clear message, and nothing is written.
 
@@ -95,83 +97,182 @@ function releasesOf(data: unknown): { releases: unknown[]; metadata: PackageMeta
   return { releases, metadata };
 }
 
-/**
- * Every release needs an ocid and an id, and (ocid, id) must be unique in the file: the first with a pair is
- * imported and any later one reported. A release without an id is named by its place in the file.
- */
 function unusableReleases(releases: unknown[]): Map<number, Unusable> {
   const unusable = new Map<number, Unusable>();
-  const seen = new Map<string, number>();
+  const identities = new ReleaseIdentities();
   releases.forEach((release, index) => {
+    const problem = identities.problem(release, index);
+    if (problem) unusable.set(index, problem);
+  });
+  return unusable;
+}
+
+/**
+ * Every release needs an ocid and an id, and (ocid, id) must be unique in the file: the first with a pair is
+ * imported and any later one reported. A release without an id is named by its place in the file. Releases are
+ * given in the file's order, all of them or a batch at a time.
+ */
+export class ReleaseIdentities {
+  #seen = new Map<string, number>();
+
+  /** Why the release at `index` (from 0) cannot be stored at all, or undefined when it can. */
+  problem(release: unknown, index: number): Unusable | undefined {
     const place = `number ${index + 1} in the file`;
-    if (!isObject(release)) {
-      unusable.set(index, { name: place, reasons: ['It is not a JSON object'] });
-      return;
-    }
+    if (!isObject(release)) return { name: place, reasons: ['It is not a JSON object'] };
     const { ocid, id } = release;
     const hasId = typeof id === 'string' && id !== '';
     const reasons = [
       ...(hasId ? [] : ['It has no id: every release needs one']),
       ...(typeof ocid === 'string' && ocid !== '' ? [] : ['It has no ocid: every release needs one']),
     ];
-    if (reasons.length > 0) {
-      unusable.set(index, { name: hasId ? id : place, reasons });
-      return;
+    if (reasons.length > 0) return { name: hasId ? id : place, reasons };
+    const key = `${ocid}\u0000${id}`;
+    const first = this.#seen.get(key);
+    if (first === undefined) {
+      this.#seen.set(key, index);
+      return undefined;
     }
-    const key = JSON.stringify([ocid, id]);
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, index);
-    else {
-      unusable.set(index, {
-        name: String(id),
-        reasons: [
-          `Release ${first + 1} in the file has the same id in ${String(ocid)}: each release needs its own id, ` +
-            `so this one (number ${index + 1}) is not imported`,
-        ],
-      });
-    }
-  });
-  return unusable;
+    return {
+      name: String(id),
+      reasons: [
+        `Release ${first + 1} in the file has the same id in ${String(ocid)}: each release needs its own id, ` +
+          `so this one (number ${index + 1}) is not imported`,
+      ],
+    };
+  }
 }
 
 /**
- * The bytes of each release as the file has them, for a release package or a bare list of releases, found in one
- * pass (views of the file, not copies): storing these needs no second serialisation. JSON's structure is all in
- * ASCII, which never occurs inside a longer UTF-8 character, so the bytes can be read directly. Undefined for any
- * other shape, or when the count differs from `count` (the parsed releases): the caller then serialises those.
+ * A release package or a bare list of releases, read without parsing its releases: where each one's bytes are
+ * (start and end, pairs in `spans`) and the package's details. The import then parses the releases a batch at a
+ * time, so that storing the first batch need not wait for the last to be read, and stores each one's bytes as
+ * written. Undefined for anything else, or anything unusual (a record package, an item of the list that is not an
+ * object, a repeated "releases" key, text that is not UTF-8 or JSON that does not close): `readOcdsFile` then
+ * reads the whole file and says what is wrong.
+ *
+ * JSON's structure is all in ASCII, which never occurs inside a longer UTF-8 character, so the bytes can be read
+ * directly. The file is valid JSON when the package around the list parses, each release parses, and between
+ * the releases there are only spaces and single commas: all three are checked, the releases as they are parsed.
  */
-export function releaseBytes(input: Buffer, count: number): Buffer[] | undefined {
+export function findReleases(input: Buffer, maxBytes: number): { spans: Uint32Array; metadata: Json } | undefined {
+  if (input.byteLength === 0 || input.byteLength > maxBytes || !isUtf8(input)) return undefined;
   let first = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? 3 : 0; // a byte order mark
   while (first < input.length && isSpace(input[first] as number)) first++;
   const rootIsList = input[first] === 91;
-  const listDepth = rootIsList ? 1 : 2; // depth inside the list of releases
-  let found: Buffer[] = [];
+  if (!rootIsList && input[first] !== 123) return undefined;
+  const items = rootIsList ? listItems(input, first) : releasesOfPackage(input, first);
+  if (!items || items.spans.length === 0) return undefined;
+  if (rootIsList) return isSpaceOnly(input, items.close + 1) ? { spans: items.spans, metadata: {} } : undefined;
+  let outer: unknown;
+  try {
+    outer = JSON.parse(`${input.toString('utf8', first, items.open + 1)}${input.toString('utf8', items.close)}`);
+  } catch {
+    return undefined;
+  }
+  // Should the package repeat "releases" in another spelling (with escapes), JSON.parse may keep that one.
+  if (!isObject(outer) || !Array.isArray(outer.releases) || outer.releases.length > 0) return undefined;
+  const metadata = Object.fromEntries(PACKAGE_FIELDS.filter((key) => key in outer).map((key) => [key, outer[key]]));
+  return { spans: items.spans, metadata };
+}
+
+/** One release of the file from its bytes; throws when they are not JSON. */
+export const parseRelease = (input: Buffer, start: number, end: number): unknown =>
+  JSON.parse(input.toString('utf8', start, end));
+
+/** The position after the closing quote of the string opening at `open`, or -1 when it never closes. */
+function stringEnd(input: Buffer, open: number): number {
+  let quote = open;
+  for (;;) {
+    quote = input.indexOf(34, quote + 1);
+    if (quote < 0) return -1;
+    let backslashes = 0;
+    while (input[quote - 1 - backslashes] === 92) backslashes++;
+    if (backslashes % 2 === 0) return quote + 1;
+  }
+}
+
+/** The items of the package's "releases" list; undefined if it has none or more than one, or does not close. */
+function releasesOfPackage(input: Buffer, first: number): ListItems | undefined {
   let depth = 0;
-  let inList = rootIsList;
-  let releasesKey = false; // whether the last key read at the top of the package is "releases"
-  let start = -1;
+  let lastString = '';
+  let found: ListItems | undefined;
   for (let index = first; index < input.length; index++) {
+    const byte = input[index] as number;
+    if (byte === 34) {
+      const end = stringEnd(input, index);
+      if (end < 0) return undefined;
+      if (depth === 1) lastString = end - index === 10 ? input.toString('latin1', index + 1, end - 1) : '';
+      index = end - 1;
+    } else if (depth === 1 && byte === 91 && lastString === 'releases') {
+      if (found) return undefined;
+      found = listItems(input, index);
+      if (!found) return undefined;
+      index = found.close;
+    } else if (byte === 123 || byte === 91) depth++;
+    else if (byte === 125 || byte === 93) depth--;
+    else if (depth === 1 && byte !== 58 && !isSpace(byte)) lastString = ''; // a key's colon keeps it
+  }
+  return depth === 0 ? found : undefined;
+}
+
+type ListItems = { spans: Uint32Array; open: number; close: number };
+
+/**
+ * The objects of the list opening at `open`, and where it closes; undefined when it holds anything but objects
+ * separated by single commas, or does not close.
+ */
+function listItems(input: Buffer, open: number): ListItems | undefined {
+  let spans = new Uint32Array(1024);
+  let count = 0;
+  let expectItem = true; // after the opening bracket or a comma
+  let index = open + 1;
+  for (; index < input.length; index++) {
+    const byte = input[index] as number;
+    if (isSpace(byte)) continue;
+    if (byte === 93 && (count === 0 || !expectItem)) break;
+    if (byte === 44 && !expectItem) {
+      expectItem = true;
+      continue;
+    }
+    if (byte !== 123 || !expectItem) return undefined;
+    const end = objectEnd(input, index);
+    if (end < 0) return undefined;
+    if (count * 2 + 2 > spans.length) {
+      const grown = new Uint32Array(spans.length * 2);
+      grown.set(spans);
+      spans = grown;
+    }
+    spans[count * 2] = index;
+    spans[count * 2 + 1] = end;
+    count++;
+    expectItem = false;
+    index = end - 1;
+  }
+  if (index >= input.length) return undefined;
+  return { spans: spans.subarray(0, count * 2), open, close: index };
+}
+
+/** The position after the brace that closes the object opening at `open`, or -1 when it never closes. */
+function objectEnd(input: Buffer, open: number): number {
+  let depth = 0;
+  for (let index = open; index < input.length; index++) {
     const byte = input[index];
     if (byte === 34) {
-      const begin = index;
-      for (index++; input[index] !== 34; index++) if (input[index] === 92) index++;
-      if (depth === 1 && !rootIsList) {
-        releasesKey = index - begin === 9 && input.toString('latin1', begin + 1, index) === 'releases';
-      }
-    } else if (byte === 123 || byte === 91) {
-      if (!rootIsList && depth === 1 && byte === 91 && releasesKey) {
-        inList = true;
-        found = []; // a repeated key: the last one counts, as in JSON.parse
-      }
-      if (inList && depth === listDepth && byte === 123) start = index;
-      depth++;
-    } else if (byte === 125 || byte === 93) {
+      const end = stringEnd(input, index);
+      if (end < 0) return -1;
+      index = end - 1;
+    } else if (byte === 123 || byte === 91) depth++;
+    else if (byte === 125 || byte === 93) {
       depth--;
-      if (inList && depth === listDepth && byte === 125) found.push(input.subarray(start, index + 1));
-      if (inList && depth === listDepth - 1) inList = false;
+      if (depth === 0) return index + 1;
     }
   }
-  return found.length === count ? found : undefined;
+  return -1;
+}
+
+function isSpaceOnly(input: Buffer, from: number): boolean {
+  for (let index = from; index < input.length; index++) if (!isSpace(input[index] as number)) return false;
+  return true;
 }
 
 const isSpace = (byte: number) => byte === 32 || byte === 9 || byte === 10 || byte === 13;

@@ -1,6 +1,6 @@
 import type { SqlRunner } from '../../db/client.ts';
 import { BinaryCopyWriter, isoToMicros } from '../../db/copy-binary.ts';
-import type { Json, Release } from './ocds-file.ts';
+import type { Release } from './ocds-file.ts';
 
 // On PostgreSQL the import loads new releases and records with binary COPY: the bytes of each release go to the
 // server as they are, with no statement to parse and no parameters to bind, several times faster than a
@@ -9,9 +9,16 @@ import type { Json, Release } from './ocds-file.ts';
 
 export const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
 
-/** The releases already stored for the file's processes, and those processes. */
-export async function storedKeys(sql: SqlRunner, releases: Release[]) {
+/** Held until the transaction ends: no other import loads releases meanwhile. */
+export async function lockImports(sql: SqlRunner): Promise<void> {
   await sql.query(`SELECT pg_advisory_xact_lock(hashtext('ocds-import'))`);
+}
+
+/**
+ * The releases already stored for these releases' processes, and those processes. Before a COPY, which cannot skip
+ * them, call `lockImports` first, so that the answer holds until the COPY.
+ */
+export async function storedKeys(sql: SqlRunner, releases: Release[]) {
   const rows = await sql.query<{ ocid: string; id: string }>(
     'SELECT ocid, release_id AS id FROM ocds_releases WHERE ocid = ANY ($1::text[])',
     [[...new Set(releases.map((release) => release.ocid))]],
@@ -48,7 +55,7 @@ export async function copyReleases(
       { type: 'text[]', value: Array.isArray(release.tag) ? release.tag.map(String) : [] },
       { type: 'text', value: 'import' },
       { type: 'int8', value: packageId },
-      { type: 'json', value: text },
+      { type: 'text', value: text },
     ]);
     copied.push(key(release));
   });
@@ -64,13 +71,13 @@ export async function copyReleases(
 /** Copies the compiled records of processes new to the database (none of their releases was stored before). */
 export async function copyRecords(
   sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>,
-  records: { ocid: string; compiled_release: Json; release_count: number }[],
+  records: { ocid: string; text: string; release_count: number }[],
 ) {
   const writer = new BinaryCopyWriter(records.length * 4096);
   for (const record of records) {
     writer.row([
       { type: 'text', value: record.ocid },
-      { type: 'json', value: JSON.stringify(record.compiled_release) },
+      { type: 'text', value: record.text },
       { type: 'int4', value: record.release_count },
     ]);
   }

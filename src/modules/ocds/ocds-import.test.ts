@@ -100,7 +100,7 @@ test('a record compiles its releases in date order: latest value wins, arrays wi
   const result = await importJson([second, first]); // out of order on purpose
   assert.ok(result.ok && result.stored === 2);
   const [record] = await database.query<{ compiled_release: Json; release_count: number }>(
-    'SELECT compiled_release, release_count FROM ocds_records WHERE ocid = $1',
+    'SELECT compiled_release::json AS compiled_release, release_count FROM ocds_records WHERE ocid = $1',
     [ocid],
   );
   const compiled = record?.compiled_release ?? {};
@@ -117,7 +117,7 @@ test('a record compiles its releases in date order: latest value wins, arrays wi
   const third = { ...second, id: 'r3', date: '2025-03-01T00:00:00Z', awards: [{ id: 'a2', status: 'cancelled' }] };
   assert.ok((await importJson([third])).ok);
   const [again] = await database.query<{ compiled_release: Json; release_count: number }>(
-    'SELECT compiled_release, release_count FROM ocds_records WHERE ocid = $1',
+    'SELECT compiled_release::json AS compiled_release, release_count FROM ocds_records WHERE ocid = $1',
     [ocid],
   );
   assert.equal(again?.release_count, 3);
@@ -194,7 +194,7 @@ test('a release without an id, and a second release with the same id, are report
   assert.equal(stored?.count, 7);
   const [misplaced] = await database.query<{ count: number }>(
     `SELECT count(*)::int AS count FROM ocds_releases
-      WHERE ocid LIKE 'ocds-test-identity-%' AND (release->>'id' <> release_id OR release->>'ocid' <> ocid)`,
+      WHERE ocid LIKE 'ocds-test-identity-%' AND (release::json->>'id' <> release_id OR release::json->>'ocid' <> ocid)`,
   );
   assert.equal(misplaced?.count, 0, 'each stored release is the one its keys name');
   assert.match(describeOcdsReport(result), /Release number 4 in the file: It has no id/);

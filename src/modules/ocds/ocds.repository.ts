@@ -72,7 +72,7 @@ const isObject = (value: unknown): value is Json =>
 /** Awards in imported processes that name the organisation (through a matched party) as a supplier. */
 export async function contractsWon(database: Database, organisationId: string): Promise<ContractWon[]> {
   const rows = await database.query<{ ocid: string; party_ids: string[]; compiled: Json }>(
-    `SELECT r.ocid, array_agg(p.party_id) AS party_ids, r.compiled_release AS compiled
+    `SELECT r.ocid, array_agg(p.party_id) AS party_ids, r.compiled_release::json AS compiled
      FROM ocds_parties p JOIN ocds_records r ON r.ocid = p.ocid
      WHERE p.organisation_id = $1 AND 'supplier' = ANY (p.roles)
      GROUP BY r.ocid`,

@@ -47,7 +47,7 @@ test('every release of a whole lifecycle is valid OCDS 1.1.5, with lots, suitabi
     assert.ok(validate(release), `${String(release.id)}: ${ajv.errorsText(validate.errors)}`);
   }
   const [record] = await database.query<{ release_count: number; compiled_release: { tag: string[] } }>(
-    'SELECT release_count, compiled_release FROM ocds_records WHERE ocid = $1',
+    'SELECT release_count, compiled_release::json AS compiled_release FROM ocds_records WHERE ocid = $1',
     [ocid],
   );
   assert.equal(record?.release_count, 6);

@@ -1,9 +1,9 @@
 import {
   bigint,
   boolean,
+  customType,
   date,
   integer,
-  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -15,6 +15,13 @@ import {
 // The tables of migration 0005 and the OCDS release store of 0004, typed for this module's queries.
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/** A JSON document kept as its text (migration 0030): parsed when read, serialised when written. */
+const jsonText = customType<{ data: Record<string, unknown>; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (value) => JSON.parse(value) as Record<string, unknown>,
+});
 
 export const STATUSES = ['draft', 'published', 'closed', 'awarded', 'contract', 'completed', 'terminated'] as const;
 export type OpportunityStatus = (typeof STATUSES)[number];
@@ -90,8 +97,8 @@ export const ocdsReleases = pgTable('ocds_releases', {
   source: text('source').$type<'platform' | 'import'>().notNull(),
   /** The publisher, licence and extensions of the package the release came in (migration 0025). */
   packageId: bigint('package_id', { mode: 'number' }),
-  // json since migration 0013: kept as written.
-  release: json('release').$type<Record<string, unknown>>().notNull(),
+  // Kept as written (migrations 0013 and 0030).
+  release: jsonText('release').notNull(),
 });
 
 // Migration 0010: the impact framework outcomes an opportunity asks for, by code.
@@ -106,7 +113,7 @@ export type OpportunityLot = typeof opportunityLots.$inferSelect;
 
 export const ocdsRecords = pgTable('ocds_records', {
   ocid: text('ocid').primaryKey(),
-  compiledRelease: json('compiled_release').$type<Record<string, unknown>>().notNull(),
+  compiledRelease: jsonText('compiled_release').notNull(),
   releaseCount: integer('release_count').notNull(),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });

@@ -177,7 +177,7 @@ test('a new result makes a new implementation release; a met target is rated met
   const releaseId = await publishImplementationRelease(context.database, opportunityId, new Date());
   assert.ok(releaseId);
   const [row] = await context.database.query<{ release: { contracts: OcdsContract[] } }>(
-    'SELECT release FROM ocds_releases WHERE release_id = $1',
+    'SELECT release::json AS release FROM ocds_releases WHERE release_id = $1',
     [releaseId],
   );
   assert.ok(row && validateRelease(row.release), JSON.stringify(validateRelease.errors));

@@ -150,8 +150,8 @@ export function contractImplementation(
  */
 export async function publishImplementationRelease(sql: SqlRunner, opportunityId: string, date: Date) {
   const [process] = await sql.query<{ ocid: string; contract_id: string | null; award_id: string | null }>(
-    `SELECT o.ocid, r.compiled_release #>> '{contracts,0,id}' AS contract_id,
-            r.compiled_release #>> '{contracts,0,awardID}' AS award_id
+    `SELECT o.ocid, r.compiled_release::json #>> '{contracts,0,id}' AS contract_id,
+            r.compiled_release::json #>> '{contracts,0,awardID}' AS award_id
        FROM opportunities o JOIN ocds_records r ON r.ocid = o.ocid WHERE o.id = $1`,
     [opportunityId],
   );
@@ -186,7 +186,7 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
   };
   await sql.query(
     `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
-     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::json)`,
+     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::text)`,
     [
       process.ocid,
       releaseId,
@@ -267,7 +267,7 @@ export async function publishDirectContractRelease(sql: SqlRunner, contractId: s
   };
   await sql.query(
     `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
-     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::json)`,
+     VALUES ($1, $2, $3, $4, 'platform', ocds_package_id($5::jsonb), $6::text)`,
     [
       ocid,
       releaseId,
@@ -283,7 +283,7 @@ export async function publishDirectContractRelease(sql: SqlRunner, contractId: s
 
 async function recompile(sql: SqlRunner, ocid: string) {
   const releases = await sql.query<{ release: Json }>(
-    'SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY date, release_id',
+    'SELECT release::json AS release FROM ocds_releases WHERE ocid = $1 ORDER BY date, release_id',
     [ocid],
   );
   const compiled = compileRecord(
@@ -291,7 +291,7 @@ async function recompile(sql: SqlRunner, ocid: string) {
     releases.map((row) => row.release),
   );
   await sql.query(
-    `INSERT INTO ocds_records (ocid, compiled_release, release_count, updated_at) VALUES ($1, $2::jsonb, $3, now())
+    `INSERT INTO ocds_records (ocid, compiled_release, release_count, updated_at) VALUES ($1, $2::text, $3, now())
      ON CONFLICT (ocid) DO UPDATE SET compiled_release = EXCLUDED.compiled_release,
        release_count = EXCLUDED.release_count, updated_at = now()`,
     [ocid, JSON.stringify(compiled), releases.length],

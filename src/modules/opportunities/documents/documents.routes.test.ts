@@ -73,7 +73,7 @@ test('the buyer uploads a PDF; drafts keep it from others; once published it is 
   );
   assert.deepEqual(download.rawPayload, PDF);
   const [release] = await context.database.query<{ release: { tender: { documents?: { title: string }[] } } }>(
-    'SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY date DESC LIMIT 1',
+    'SELECT release::json AS release FROM ocds_releases WHERE ocid = $1 ORDER BY date DESC LIMIT 1',
     [opportunity.ocid],
   );
   assert.deepEqual(
@@ -88,7 +88,7 @@ test('the buyer uploads a PDF; drafts keep it from others; once published it is 
   assert.match(history, /Document added: Addendum\.pdf/);
   const releases = await context.database.query<{
     release: { tag: string[]; tender: { documents: { title: string }[] } };
-  }>('SELECT release FROM ocds_releases WHERE ocid = $1 ORDER BY release_id', [opportunity.ocid]);
+  }>('SELECT release::json AS release FROM ocds_releases WHERE ocid = $1 ORDER BY release_id', [opportunity.ocid]);
   const latest = releases.at(-1)?.release;
   assert.equal(releases.length, 2);
   assert.deepEqual(latest?.tag, ['tenderUpdate']);
