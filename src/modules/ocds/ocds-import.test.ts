@@ -127,6 +127,47 @@ test('a record compiles its releases in date order: latest value wins, arrays wi
   ]);
 });
 
+/** `count` schema-valid releases, copies of the real ones, two to a process. */
+const manyReleases = (count: number, prefix: string) => {
+  const { releases } = cfPackage();
+  return Array.from({ length: count }, (_, index) => ({
+    ...releases[index % releases.length],
+    ocid: `${prefix}-${Math.floor(index / 2)}`,
+    id: `${prefix}-release-${index}`,
+  }));
+};
+
+test('a process whose releases are far apart in a large file, or stored before, is compiled from all of them', async () => {
+  const releases: Json[] = manyReleases(2_400, 'ocds-test-apart');
+  const known = 'ocds-test-apart-known';
+  assert.ok((await importJson([{ ...releases[0], ocid: known, id: 'before', date: '2020-01-01T00:00:00Z' }])).ok);
+  // The same process at the start, the middle and the end of the file, and one that was stored before.
+  releases[1] = { ...releases[1], ocid: 'ocds-test-apart-0' };
+  releases[1_500] = { ...releases[1_500], ocid: 'ocds-test-apart-0' };
+  releases[2_399] = { ...releases[2_399], ocid: 'ocds-test-apart-0' };
+  releases[1_700] = { ...releases[1_700], ocid: known };
+  const result = await importJson({ ...cfPackage(), releases });
+  assert.ok(result.ok);
+  assert.deepEqual([result.stored, result.rejected.length], [2_400, 0]);
+  const records = await database.query<{ ocid: string; release_count: number; ids: string[] }>(
+    `SELECT r.ocid, r.release_count, array(SELECT p.party_id FROM ocds_parties p WHERE p.ocid = r.ocid) AS ids
+       FROM ocds_records r WHERE r.ocid IN ('ocds-test-apart-0', $1) ORDER BY r.ocid`,
+    [known],
+  );
+  assert.deepEqual(
+    records.map((record) => [record.ocid, record.release_count]),
+    [
+      ['ocds-test-apart-0', 4],
+      [known, 2],
+    ],
+  );
+  assert.ok(
+    records.every((record) => record.ids.length > 0),
+    'each has its parties',
+  );
+  assert.equal(await count(`ocds_records WHERE ocid LIKE 'ocds-test-apart-%'`), 1_200 + 1);
+});
+
 test('a record package (its releases) and a bare list of releases are read too', async () => {
   const [release] = cfPackage().releases;
   const embedded = { ...release, ocid: 'ocds-test-record', id: 'rec-1' };
@@ -214,9 +255,14 @@ test('broken files are refused with a clear message and nothing is written', asy
   );
   await t.test('not OCDS', () => refused(Buffer.from('{"organisations": []}'), /not in an OCDS shape/));
   await t.test('no releases', () => refused(Buffer.from('{"releases": []}'), /no releases/));
-  await t.test('no release with an id', () =>
-    refused(Buffer.from('[{"ocid": "ocds-x"}, {"id": "1"}, 7]'), /None of the releases can be imported/),
-  );
+  await t.test('no release with an id', async () => {
+    await refused(Buffer.from('[{"ocid": "ocds-x"}, {"id": "1"}, 7]'), /None of the releases can be imported/);
+    await refused(Buffer.from('{"releases": [{"ocid": "ocds-x"}, {"id": "1"}]}'), /None of the releases/);
+  });
+  await t.test('broken JSON inside a release, after a thousand good ones were stored', () => {
+    const good = JSON.stringify(manyReleases(1_200, 'ocds-test-broken')).slice(1, -1);
+    return refused(Buffer.from(`[${good}, {"ocid": "ocds-x", "id": tru}]`), /not valid JSON/);
+  });
   assert.deepEqual([await count('ocds_releases'), await count('ocds_records'), await count('audit_log')], before);
 });
 
