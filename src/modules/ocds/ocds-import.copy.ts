@@ -1,6 +1,5 @@
 import type { SqlRunner } from '../../db/client.ts';
 import { BinaryCopyWriter, isoToMicros } from '../../db/copy-binary.ts';
-import type { Release } from './ocds-file.ts';
 
 // On PostgreSQL the import loads new releases and records with binary COPY: the bytes of each release go to the
 // server as they are, with no statement to parse and no parameters to bind, several times faster than a
@@ -8,6 +7,7 @@ import type { Release } from './ocds-file.ts';
 // file's processes, under a lock that keeps two imports from loading the same release at once.
 
 export const key = (release: { ocid: string; id: string }) => `${release.ocid}\u0000${release.id}`;
+export const ocidOf = (releaseKey: string) => releaseKey.slice(0, releaseKey.indexOf('\u0000'));
 
 /** Held until the transaction ends: no other import loads releases meanwhile. */
 export async function lockImports(sql: SqlRunner): Promise<void> {
@@ -18,7 +18,7 @@ export async function lockImports(sql: SqlRunner): Promise<void> {
  * The releases already stored for these releases' processes, and those processes. Before a COPY, which cannot skip
  * them, call `lockImports` first, so that the answer holds until the COPY.
  */
-export async function storedKeys(sql: SqlRunner, releases: Release[]) {
+export async function storedKeys(sql: SqlRunner, releases: { ocid: string }[]) {
   const rows = await sql.query<{ ocid: string; id: string }>(
     'SELECT ocid, release_id AS id FROM ocds_releases WHERE ocid = ANY ($1::text[])',
     [[...new Set(releases.map((release) => release.ocid))]],
@@ -26,39 +26,40 @@ export async function storedKeys(sql: SqlRunner, releases: Release[]) {
   return { keys: new Set(rows.map(key)), ocids: new Set(rows.map((row) => row.ocid)) };
 }
 
+/** What is stored of a release: its keys, its date and tags, and its text. */
+export type ReleaseRow = { ocid: string; id: string; date: unknown; tag: unknown; text: string | Buffer };
+
 /**
  * Copies the releases not yet stored; returns those it copied and those it left for the caller to insert (a date
  * JavaScript cannot read exactly, which the database then reads itself).
  */
 export async function copyReleases(
   sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>,
-  releases: Release[],
-  texts: (string | Buffer)[],
+  rows: ReleaseRow[],
   packageId: number,
   stored: ReadonlySet<string>,
 ) {
-  const writer = new BinaryCopyWriter(texts.reduce((sum, text) => sum + text.length + 200, 0));
+  const writer = new BinaryCopyWriter(rows.reduce((sum, row) => sum + row.text.length + 200, 0));
   const copied: string[] = [];
-  const left: { release: Release; text: string | Buffer }[] = [];
-  releases.forEach((release, index) => {
-    if (stored.has(key(release))) return;
-    const text = texts[index] ?? JSON.stringify(release);
-    const micros = typeof release.date === 'string' ? isoToMicros(release.date) : undefined;
+  const left: ReleaseRow[] = [];
+  for (const row of rows) {
+    if (stored.has(key(row))) continue;
+    const micros = typeof row.date === 'string' ? isoToMicros(row.date) : undefined;
     if (micros === undefined) {
-      left.push({ release, text });
-      return;
+      left.push(row);
+      continue;
     }
     writer.row([
-      { type: 'text', value: release.ocid },
-      { type: 'text', value: release.id },
+      { type: 'text', value: row.ocid },
+      { type: 'text', value: row.id },
       { type: 'timestamptz', micros },
-      { type: 'text[]', value: Array.isArray(release.tag) ? release.tag.map(String) : [] },
+      { type: 'text[]', value: Array.isArray(row.tag) ? row.tag.map(String) : [] },
       { type: 'text', value: 'import' },
       { type: 'int8', value: packageId },
-      { type: 'text', value: text },
+      { type: 'text', value: row.text },
     ]);
-    copied.push(key(release));
-  });
+    copied.push(key(row));
+  }
   if (copied.length > 0) {
     await sql.copyFrom(
       'COPY ocds_releases (ocid, release_id, date, tags, source, package_id, release) FROM STDIN (FORMAT binary)',

@@ -1,10 +1,24 @@
 import type { Database, SqlRunner } from '../../db/client.ts';
 import { recordAuditSql } from '../../platform/audit.ts';
-import { compileRecord } from './ocds-compile.ts';
-import { findReleases, type Json, type OcdsFile, type Release, ReleaseIdentities, readOcdsFile } from './ocds-file.ts';
-import { copyRecords, copyReleases, key, lockImports, storedKeys } from './ocds-import.copy.ts';
-import { partiesOf, storeParties } from './ocds-parties.ts';
-import { releaseProblems } from './ocds-validate.ts';
+import { type BatchResult, checkInThread, endImport, newImportId } from './ocds-batch.thread.ts';
+import {
+  type CheckedBatch,
+  type CompiledRecord,
+  checkBatch,
+  compiledRecord,
+  type RejectedRelease,
+} from './ocds-batch.ts';
+import { findReleases, type Json, type OcdsFile, ReleaseIdentities, readOcdsFile } from './ocds-file.ts';
+import {
+  copyRecords,
+  copyReleases,
+  key,
+  lockImports,
+  ocidOf,
+  type ReleaseRow,
+  storedKeys,
+} from './ocds-import.copy.ts';
+import { storeParties } from './ocds-parties.ts';
 
 // Hub admins bring in releases from Contracts Finder, Find a Tender or any OCDS publisher. Each release is checked
 // against the OCDS schema on its own: the sound ones are stored and the others listed with their reasons, as are
@@ -13,7 +27,7 @@ import { releaseProblems } from './ocds-validate.ts';
 // were, so a file can be imported again safely. Everything is written in one transaction with one audit entry.
 
 export type ImportActor = { userId: string | null; ip?: string | null };
-export type RejectedRelease = { release: string; reasons: string[] };
+export type { RejectedRelease };
 export type OcdsImportResult =
   | {
       ok: true;
@@ -32,11 +46,8 @@ export type OcdsImportResult =
 const CHUNK = 1000;
 const TURN = 50;
 
-/** A release to store, with its text as written in the file when that is known. */
-type Entry = { release: Release; text?: string | Buffer };
-/** Releases in the file's order, a batch at a time, with those that cannot be stored at all. */
-type Batch = { entries: Entry[]; unusable: RejectedRelease[] };
-type Source = { metadata: Json; count: number; batches: () => Iterable<Batch> };
+/** The batches of a file in its order, each checked and its processes compiled. */
+type Source = { metadata: Json; count: number; batches: () => AsyncIterable<CheckedBatch> };
 
 /** The file turned out not to be readable as the quick way found it: it is read whole, to say what is wrong. */
 class ReadWhole extends Error {}
@@ -53,7 +64,7 @@ export async function importOcds(
   const found = findReleases(input, maxBytes);
   if (found) {
     try {
-      return await importSource(database, releasesByBatch(input, found, asText), actor, fileName);
+      return await importSource(database, batchesInThread(input, found, asText), actor, fileName);
     } catch (error) {
       if (!(error instanceof ReadWhole)) throw error;
     }
@@ -64,37 +75,42 @@ export async function importOcds(
 }
 
 /**
- * Reads each batch of releases from the file only when the import comes to it, so that the first batches are
- * stored while the last are read. Each release is stored as it was written in the file.
+ * The batches of a release package or list, read on the reading thread (ocds-batch.thread.ts), all sent at once
+ * so that it is never idle: the first batches are stored while the last are read. Each release is stored as it
+ * was written in the file.
  */
-function releasesByBatch(input: Buffer, found: { spans: Uint32Array; metadata: Json }, asText: boolean): Source {
-  const count = found.spans.length / 2;
+function batchesInThread(input: Buffer, found: { spans: Uint32Array; metadata: Json }, asText: boolean): Source {
+  const { spans } = found;
+  const count = spans.length / 2;
   return {
     metadata: found.metadata,
     count,
-    *batches() {
-      const identities = new ReleaseIdentities();
-      let storable = 0;
-      for (let start = 0; start < count; start += CHUNK) {
-        const batch: Batch = { entries: [], unusable: [] };
-        for (let index = start; index < Math.min(start + CHUNK, count); index++) {
-          const from = found.spans[index * 2] as number;
-          const to = found.spans[index * 2 + 1] as number;
-          const text = input.toString('utf8', from, to);
-          let release: unknown;
-          try {
-            release = JSON.parse(text);
-          } catch {
-            throw new ReadWhole();
-          }
-          const problem = identities.problem(release, index);
-          if (problem) batch.unusable.push({ release: problem.name, reasons: problem.reasons });
-          else batch.entries.push({ release: release as Release, text: asText ? text : input.subarray(from, to) });
-        }
-        storable += batch.entries.length;
-        yield batch;
+    async *batches() {
+      const importId = newImportId();
+      const requests: Promise<BatchResult>[] = [];
+      for (let first = 0; first < count; first += CHUNK) {
+        const last = Math.min(first + CHUNK, count) - 1;
+        const from = spans[first * 2] as number;
+        // A copy of the batch's bytes alone, moved to the thread.
+        const bytes = new Uint8Array(input.subarray(from, spans[last * 2 + 1]));
+        const relative = spans.slice(first * 2, last * 2 + 2).map((at) => at - from);
+        requests.push(held(checkInThread({ importId, bytes, spans: relative, first, withText: asText })));
       }
-      if (storable === 0) throw new ReadWhole(); // refused whole, with the reasons
+      try {
+        let storable = 0;
+        for (const request of requests) {
+          const batch = await request;
+          if (batch === 'unreadable') throw new ReadWhole();
+          if (!asText) {
+            for (const row of batch.rows) row.text = input.subarray(spans[row.index * 2], spans[row.index * 2 + 1]);
+          }
+          storable += batch.rows.length;
+          yield batch;
+        }
+        if (storable === 0) throw new ReadWhole(); // refused whole, with the reasons
+      } finally {
+        endImport(importId);
+      }
     },
   };
 }
@@ -104,15 +120,16 @@ function parsedReleases(file: Extract<OcdsFile, { ok: true }>): Source {
   return {
     metadata: file.metadata,
     count: file.releases.length,
-    *batches() {
-      for (let start = 0; start < file.releases.length; start += CHUNK) {
-        const batch: Batch = { entries: [], unusable: [] };
-        for (let index = start; index < Math.min(start + CHUNK, file.releases.length); index++) {
-          const problem = file.unusable.get(index);
-          if (problem) batch.unusable.push({ release: problem.name, reasons: problem.reasons });
-          else batch.entries.push({ release: file.releases[index] as Release });
-        }
-        yield batch;
+    async *batches() {
+      const identities = new ReleaseIdentities();
+      for (let first = 0; first < file.releases.length; first += CHUNK) {
+        const releases = file.releases.slice(first, first + CHUNK).map((release, at) => ({
+          release,
+          index: first + at,
+          text: JSON.stringify(release),
+        }));
+        yield checkBatch(releases, identities);
+        await nextTurn();
       }
     },
   };
@@ -159,63 +176,53 @@ async function importInto(
     JSON.stringify(source.metadata),
   ]);
   const packageId = Number(pkg?.id);
-  const valid: Release[] = [];
   const rejected: RejectedRelease[] = [];
-  const writes: Promise<string[]>[] = [];
+  let soundCount = 0;
+  // What each batch stored, and the processes of which some sound release was not stored (stored before).
+  const writes: Promise<{ stored: string[]; missed: string[] }>[] = [];
   const recordWrites: Promise<void>[] = [];
   // Processes with releases stored before this import: compiled from the database, the others from the file.
   const known: Promise<string[]>[] = [];
   // The batch in which each process first came: the database holding it when a later batch asks is this import.
   const firstBatch = new Map<string, number>();
-  // Processes whose record was written from one batch, with releases in a later one: written again at the end.
+  // Processes whose record was written from one batch, with releases in a later one: compiled again at the end.
   const spanning = new Set<string>();
-  const byOcid = new Map<string, Release[]>();
   let batchNumber = 0;
-  for (const batch of source.batches()) {
+  // Only keys outlive their batch: a file's releases are never all held at once.
+  for await (const batch of source.batches()) {
     const number = batchNumber++;
     rejected.push(...batch.unusable);
-    const releases = batch.entries.map((entry) => entry.release);
-    for (const { ocid } of releases) {
+    for (const { ocid } of batch.rows) {
       const first = firstBatch.get(ocid);
       if (first === undefined) firstBatch.set(ocid, number);
       else if (first < number) spanning.add(ocid);
     }
-    // Asked now, answered while this batch is checked: the database's releases of the batch's processes.
-    const stored = held(storedKeys(queue.runner, releases));
+    // Asked now, answered while the batch before is stored: the database's releases of the batch's processes.
+    const stored = held(storedKeys(queue.runner, batch.rows));
     known.push(stored.then(({ ocids }) => [...ocids].filter((ocid) => firstBatch.get(ocid) === number)));
-    const sound: Release[] = [];
-    const texts: (string | Buffer)[] = [];
-    for (const [index, { release, text }] of batch.entries.entries()) {
-      if (index % TURN === 0) await nextTurn();
-      const reasons = releaseProblems(release);
-      if (reasons.length > 0) rejected.push({ release: release.id, reasons });
-      else {
-        sound.push(release);
-        texts.push(text ?? JSON.stringify(release));
-      }
+    const rows: ReleaseRow[] = [];
+    for (const row of batch.rows) {
+      if (row.problems.length > 0) rejected.push({ release: row.id, reasons: row.problems });
+      else rows.push({ ...row, text: row.text ?? '' });
     }
-    valid.push(...sound);
-    if (sound.length === 0) continue;
-    const write = stored.then(({ keys }) =>
-      copier
-        ? copyThenInsert(copier, queue.runner, sound, texts, packageId, keys)
-        : insertReleases(queue.runner, sound, texts, packageId),
-    );
+    soundCount += rows.length;
+    if (rows.length === 0) continue;
+    const write = stored.then(async ({ keys }) => {
+      const done = copier
+        ? await copyThenInsert(copier, queue.runner, rows, packageId, keys)
+        : await insertReleases(queue.runner, rows, packageId);
+      const storedNow = new Set(done);
+      const missed = rows.filter((row) => !storedNow.has(key(row))).map((row) => row.ocid);
+      return { stored: done, missed };
+    });
     writes.push(held(write));
-    // The records of the processes that began in this batch, compiled while the server stores its releases;
-    // those the database already held are left for the end, to be compiled from all their releases.
-    const begun = new Map<string, Release[]>();
-    for (const release of sound) {
-      const list = byOcid.get(release.ocid);
-      if (list) list.push(release);
-      else byOcid.set(release.ocid, [release]);
-      if (firstBatch.get(release.ocid) === number) begun.set(release.ocid, byOcid.get(release.ocid) as Release[]);
-    }
-    const records = await compileRecords([...begun]);
+    // The records of the processes that began in this batch; those the database already held are left for the
+    // end, to be compiled from all their releases.
+    const begun = batch.records.filter((record) => firstBatch.get(record.ocid) === number);
     const fresh = stored.then(({ ocids }) =>
       storeRecords(
         queue.runner,
-        records.filter((record) => !ocids.has(record.ocid)),
+        begun.filter((record) => !ocids.has(record.ocid)),
         copier,
       ),
     );
@@ -224,24 +231,20 @@ async function importInto(
   }
 
   const knownSet = new Set((await Promise.all(known)).flat());
-  const inserted = new Set<string>();
-  for (const write of writes) for (const done of await write) inserted.add(done);
+  const inserted: string[] = [];
+  // Processes to compile again from all their stored releases: those stored before, those spread over batches,
+  // and new ones of which another import stored some releases first.
+  const again = new Set(spanning);
+  for (const write of writes) {
+    const { stored, missed } = await write;
+    inserted.push(...stored);
+    for (const ocid of missed) again.add(ocid);
+  }
   await queue.drain();
   await allOrFirstFailure(recordWrites); // the records' statements, and the parties read from them
-  const touched = new Set<string>();
-  for (const release of valid) if (inserted.has(key(release))) touched.add(release.ocid);
-  // A new process whose releases were not all stored by this import (another one stored some first) is
-  // compiled again from what the database holds, like a process that was already known.
-  const fromDatabase = [...touched].filter((ocid) => knownSet.has(ocid));
-  const fromFile: [string, Release[]][] = [];
-  for (const [ocid, list] of byOcid) {
-    if (knownSet.has(ocid)) continue;
-    if (list.some((release) => !inserted.has(key(release)))) fromDatabase.push(ocid);
-    else if (spanning.has(ocid)) fromFile.push([ocid, list]);
-  }
-  for (let start = 0; start < fromFile.length; start += CHUNK) {
-    await storeRecords(tx, await compileRecords(fromFile.slice(start, start + CHUNK)));
-  }
+  const touched = new Set(inserted.map(ocidOf));
+  for (const ocid of touched) if (knownSet.has(ocid)) again.add(ocid);
+  const fromDatabase = [...again].filter((ocid) => touched.has(ocid) || !knownSet.has(ocid));
   for (let start = 0; start < fromDatabase.length; start += CHUNK) {
     const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
     await storeRecords(tx, await compileRecords([...stored]));
@@ -254,7 +257,7 @@ async function importInto(
     details: {
       fileName,
       releases: releaseCount,
-      stored: inserted.size,
+      stored: inserted.length,
       rejected: rejected.length,
       records: touched.size,
     },
@@ -264,8 +267,8 @@ async function importInto(
     ok: true,
     fileName,
     releases: releaseCount,
-    stored: inserted.size,
-    alreadyStored: valid.length - inserted.size,
+    stored: inserted.length,
+    alreadyStored: soundCount - inserted.length,
     records: touched.size,
     rejected,
   };
@@ -275,20 +278,13 @@ async function importInto(
 async function copyThenInsert(
   copier: Copier,
   runner: SqlRunner,
-  releases: Release[],
-  texts: (string | Buffer)[],
+  rows: ReleaseRow[],
   packageId: number,
   stored: ReadonlySet<string>,
 ) {
-  const { copied, left } = await copyReleases(copier, releases, texts, packageId, stored);
+  const { copied, left } = await copyReleases(copier, rows, packageId, stored);
   if (left.length === 0) return copied;
-  const inserted = await insertReleases(
-    runner,
-    left.map((item) => item.release),
-    left.map((item) => item.text),
-    packageId,
-  );
-  return [...copied, ...inserted];
+  return [...copied, ...(await insertReleases(runner, left, packageId))];
 }
 
 /**
@@ -352,19 +348,12 @@ async function allOrFirstFailure(statements: Promise<unknown>[]): Promise<void> 
  * parameter, which the server only checks and stores as it is: no jsonb to build, and no large document that
  * would have to be taken apart again.
  */
-async function insertReleases(
-  tx: SqlRunner,
-  releases: Release[],
-  texts: (string | Buffer)[],
-  packageId: number,
-): Promise<string[]> {
+async function insertReleases(tx: SqlRunner, rows: ReleaseRow[], packageId: number): Promise<string[]> {
   const params: unknown[] = [packageId];
-  releases.forEach((release, index) => {
-    params.push(release.ocid, release.id, release.date, Array.isArray(release.tag) ? release.tag : [], texts[index]);
-  });
+  for (const row of rows) params.push(row.ocid, row.id, row.date, Array.isArray(row.tag) ? row.tag : [], row.text);
   const inserted = await tx.query<{ ocid: string; id: string }>(
     `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
-     VALUES ${rowsOf(releases.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::bigint', 'text'])}
+     VALUES ${rowsOf(rows.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::bigint', 'text'])}
      ON CONFLICT (ocid, release_id) DO NOTHING
      RETURNING ocid, release_id AS id`,
     params,
@@ -395,16 +384,12 @@ async function storedReleases(tx: SqlRunner, ocids: string[]): Promise<Map<strin
   return byOcid;
 }
 
-/** A process's compiled release, and its JSON text, written while the server is still storing releases. */
-type CompiledRecord = { ocid: string; compiled_release: Json; text: string; release_count: number };
-
 /** Each process compiled from all of its releases, letting statements already sent go on every few. */
 async function compileRecords(processes: [string, Json[]][]): Promise<CompiledRecord[]> {
   const records: CompiledRecord[] = [];
   for (const [index, [ocid, releases]] of processes.entries()) {
     if (index % TURN === 0) await nextTurn();
-    const compiled = compileRecord(ocid, releases);
-    records.push({ ocid, compiled_release: compiled, text: JSON.stringify(compiled), release_count: releases.length });
+    records.push(compiledRecord(ocid, releases));
   }
   return records;
 }
@@ -412,7 +397,7 @@ async function compileRecords(processes: [string, Json[]][]): Promise<CompiledRe
 /** Writes the compiled release and the parties of each process. */
 async function storeRecords(tx: SqlRunner, records: CompiledRecord[], copier?: Copier): Promise<void> {
   if (records.length === 0) return;
-  const parties = records.flatMap((record) => partiesOf(record.ocid, record.compiled_release));
+  const parties = records.flatMap((record) => record.parties);
   await allOrFirstFailure([
     copier ? copyRecords(copier, records) : upsertRecords(tx, records),
     storeParties(tx, parties, copier),

@@ -1,0 +1,44 @@
+import { parentPort } from 'node:worker_threads';
+import type { BatchReply, BatchRequest } from './ocds-batch.thread.ts';
+import { checkBatch, type ParsedRelease } from './ocds-batch.ts';
+import { ReleaseIdentities } from './ocds-file.ts';
+
+// The imports' reading thread (ocds-batch.thread.ts): it parses, checks and compiles each batch in the order sent,
+// keeping for each import the ids already seen in its file.
+const seen = new Map<number, ReleaseIdentities>();
+
+class Unreadable extends Error {}
+
+function* parsed(bytes: Buffer, spans: Uint32Array, first: number, withText: boolean): Generator<ParsedRelease> {
+  for (let at = 0; at < spans.length / 2; at++) {
+    const text = bytes.toString('utf8', spans[at * 2], spans[at * 2 + 1]);
+    let release: unknown;
+    try {
+      release = JSON.parse(text);
+    } catch {
+      throw new Unreadable();
+    }
+    yield withText ? { release, index: first + at, text } : { release, index: first + at };
+  }
+}
+
+parentPort?.on('message', (message: BatchRequest | { end: number }) => {
+  if ('end' in message) {
+    seen.delete(message.end);
+    return;
+  }
+  const { id, importId, bytes, spans, first, withText } = message;
+  let identities = seen.get(importId);
+  if (!identities) {
+    identities = new ReleaseIdentities();
+    seen.set(importId, identities);
+  }
+  let reply: BatchReply;
+  try {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    reply = { id, batch: checkBatch(parsed(buffer, spans, first, withText), identities) };
+  } catch (error) {
+    reply = error instanceof Unreadable ? { id, unreadable: true } : { id, error: String(error) };
+  }
+  parentPort?.postMessage(reply);
+});
