@@ -40,9 +40,9 @@ export type OcdsImportResult =
     }
   | { ok: false; fileName: string; problems: string[] };
 
-// Batches of 1,000 releases: each is one statement, small enough for the server to begin storing while this
-// process reads, checks and compiles the next. Every 50 releases checked or processes compiled, the statement
-// being written to the connection goes on: a large one is sent a part at a time, and would otherwise wait.
+// Batches of 1,000 releases: each is one statement, small enough for the server to begin storing while the
+// reading thread checks and compiles the next. Every 50 processes compiled here (those compiled again from the
+// database), the statement being written to the connection goes on: a large one is sent a part at a time.
 const CHUNK = 1000;
 const TURN = 50;
 
