@@ -105,6 +105,39 @@ function bestSelection(
   return { value: best, lead };
 }
 
+/**
+ * The best selection with no member forced, as bestSelection finds it, without sorting every member: only the
+ * best `limit` positive gains matter, and a lead among them costs the selection nothing but the place it takes.
+ * Returns the value, the lead and the members chosen (the lead first).
+ */
+function bestUnforced(gain: Float64Array, leaders: Int32Array, flat: Flat, limit: number, noLeadCost: number) {
+  const best: number[] = [];
+  for (let k = 0; k < gain.length; k++) {
+    const g = gain[k] as number;
+    if (g <= 0 || (best.length === limit && g <= (gain[best[limit - 1] as number] as number))) continue;
+    if (best.length === limit) best.pop();
+    let at = best.length;
+    while (at > 0 && (gain[best[at - 1] as number] as number) < g) at--;
+    best.splice(at, 0, k);
+  }
+  const sum = (count: number) => best.slice(0, count).reduce((total, k) => total + (gain[k] as number), 0);
+  const all = sum(limit);
+  const allButOne = sum(limit - 1);
+  let value = all - noLeadCost;
+  let lead = -1;
+  for (let at = 0; at < leaders.length; at++) {
+    const l = leaders[at] as number;
+    const rank = best.indexOf(l);
+    const with_ = (flat.lead[l] as number) + (rank >= 0 && rank < limit - 1 ? all : (gain[l] as number) + allButOne);
+    if (with_ > value) {
+      value = with_;
+      lead = l;
+    }
+  }
+  const chosen = lead >= 0 ? [lead, ...best.filter((k) => k !== lead)].slice(0, limit) : best;
+  return { value, lead, chosen };
+}
+
 /** Sorts member indices by a key, largest first. */
 function sortBy(indices: Int32Array, key: (k: number) => number): Int32Array {
   const keys = new Float64Array(indices.length);
@@ -175,7 +208,7 @@ export function reduceByBound(problem: Problem, known: Assignment, knownObjectiv
   const direction = new Float64Array(cellCount);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
     gainsWithoutShare();
-    const { order, best } = select(-1);
+    const best = bestUnforced(gain, leaderList, flat, maxMembers, noLeadCost);
     const bound = cellsTerm() + best.value;
     if (bound < bestBound - 1e-9) {
       bestBound = bound;
@@ -186,14 +219,7 @@ export function reduceByBound(problem: Problem, known: Assignment, knownObjectiv
       sinceBetter = 0;
     }
     if (bestBound < knownObjective + MARGIN) break;
-    // The selection's members (the best positive gains, and the lead).
-    const chosen = new Set<number>();
-    if (best.lead >= 0) chosen.add(best.lead);
-    for (let at = 0; at < order.length && chosen.size < maxMembers; at++) {
-      const k = order[at] as number;
-      if ((gain[k] as number) <= 0) break;
-      chosen.add(k);
-    }
+    const { chosen } = best;
     // The bound's slope in each price: one, less how many chosen members take the cell.
     let norm = 0;
     for (let c = 0; c < cellCount; c++)
