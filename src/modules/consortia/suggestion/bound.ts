@@ -156,6 +156,8 @@ export type Reduction = {
   bound: number;
   /** True when the bound shows the known consortium is optimal. */
   proved: boolean;
+  /** The prices of each cell that gave the bound: a start for the search that follows (branch.ts). */
+  prices: Float64Array;
 };
 
 /** Which members could be in a consortium better than `known` (whose programme objective is `knownObjective`). */
@@ -269,7 +271,7 @@ export function reduceByBound(problem: Problem, known: Assignment, knownObjectiv
   const bound = Math.min(bestBound, cells + best.value);
   const proved = bound < knownObjective + MARGIN;
   const keep = new Map<number, number[]>();
-  if (proved) return { keep, bound, proved };
+  if (proved) return { keep, bound, proved, prices: bestPrice };
   const isKnown = (k: number) => known.lead === k || known.owner.includes(k);
   for (let k = 0; k < count; k++) {
     const forced = cells + bestSelection(gain, order, leaders, flat, maxMembers, noLeadCost, k).value;
@@ -286,5 +288,5 @@ export function reduceByBound(problem: Problem, known: Assignment, knownObjectiv
     }
     keep.set(k, taken);
   }
-  return { keep, bound, proved };
+  return { keep, bound, proved, prices: bestPrice };
 }

@@ -5,18 +5,19 @@
 //
 // Each node fixes some organisations in and some out, and bounds every consortium that contains those in and
 // none of those out with the Lagrangian bound of bound.ts (cells priced, each organisation alone gaining what it
-// earns over the prices), its prices improved from the parent's by subgradient steps. A node whose bound cannot
-// beat the best consortium known is dropped; an organisation that the bound shows cannot join one better is
-// fixed out; otherwise the node branches on the organisation whose joining bounds highest, in first. When no
-// organisation is left undecided, the members are known, and HiGHS finds their best assignment (shares and all),
-// a small programme that solves at once. Every node is bounded soundly for any prices, so when the tree is
-// exhausted the best consortium found is optimal.
+// earns over the prices), its prices improved from the parent's (at the root, from bound.ts's) by subgradient
+// steps. A node whose bound cannot beat the best consortium known is dropped; an organisation that the bound
+// shows cannot join one better is fixed out; otherwise the node branches on the organisation whose joining
+// bounds highest, in first. When no organisation is left undecided, the members are known: more steps often
+// show they cannot beat the best known, and otherwise HiGHS finds their best assignment (shares and all), a
+// small programme, stopping as soon as its own bound shows it cannot. Every node is bounded soundly for any
+// prices, so when the tree is exhausted the best consortium found is optimal.
 import type { Assignment } from './model.ts';
 import type { Problem } from './problem.ts';
 
 /** Objectives are whole numbers: a bound below the best known plus this rules out anything better. */
 const MARGIN = 0.5;
-const ROOT_ITERATIONS = 300;
+const ROOT_ITERATIONS = 100;
 const NODE_ITERATIONS = 40;
 const LEAF_ITERATIONS = 100;
 /**
@@ -74,6 +75,7 @@ const OUT = -1;
 export async function branchAndBound(
   problem: Problem,
   known: Assignment,
+  prices: Float64Array,
   solveLeaf: LeafSolver,
   deadline: number,
 ): Promise<Branched> {
@@ -318,13 +320,7 @@ export async function branchAndBound(
     return least;
   };
 
-  // Start from the known consortium's weights: its members then gain about nothing but their member cost back.
-  const rootPrice = new Float64Array(cellCount);
-  known.owner.forEach((k, c) => {
-    const member = k >= 0 ? problem.members[k] : undefined;
-    if (member) rootPrice[c] = member.weights[member.cells.indexOf(c)] as number;
-  });
-  const stack: Node[] = [{ status: new Int8Array(count), price: rootPrice }];
+  const stack: Node[] = [{ status: new Int8Array(count), price: Float64Array.from(prices) }];
   let nodes = 0;
   let exhausted = true;
   while (stack.length > 0) {

@@ -184,6 +184,7 @@ export async function solveExact(
   const branched = await branchAndBound(
     restricted,
     renumber(known, (k) => position.get(k) ?? -1),
+    reduction.prices,
     solveLeaf,
     deadline,
   );
