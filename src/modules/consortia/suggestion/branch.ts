@@ -351,7 +351,7 @@ export async function branchAndBound(
       const members: number[] = [];
       for (let k = 0; k < count; k++) if (status[k] === IN) members.push(k);
       // With the members settled, the prices have only their cells to part, and often show no better
-      // assignment without HiGHS.
+      // assignment without HiGHS. No members at all leaves every cell uncovered: never better than one known.
       if (members.length === 0 || bound(status, price, LEAF_ITERATIONS) < incumbent + MARGIN) continue;
       const leaf = await solveLeaf(members, incumbent + MARGIN);
       if (!leaf.optimal) exhausted = false;
