@@ -266,11 +266,9 @@ export function consortiaService({ database }: { database: Database }) {
         // Checked under the consortium's lock: no answer, terms or agreement can slip in between.
         if ((await repository.lockedStatus(tx, id)) !== 'forming')
           throw new RuleError('The consortium has already bid.', 'bid');
-        const [members, terms, charters] = await Promise.all([
-          repository.membersOf(tx, id),
-          repository.termsVersions(tx, id),
-          repository.charterVersions(tx, id),
-        ]);
+        const members = await repository.membersOf(tx, id);
+        const terms = await repository.termsVersions(tx, id);
+        const charters = await repository.charterVersions(tx, id);
         const latest = terms[0];
         const agreed = latest ? await repository.termsAgreements(tx, id, latest.version) : [];
         const parties = termsPartiesOf(members);

@@ -21,12 +21,11 @@ export async function publishRelease(tx: Executor, opportunityId: string, change
   // Release ids count the process's releases: two changes at once take turns, so each gets its own.
   const opportunity = await repository.findOpportunityForUpdate(tx, opportunityId);
   if (!opportunity) throw new Error(`opportunity ${opportunityId} vanished inside its own transaction`);
-  const [lots, awards, count, documents] = await Promise.all([
-    repository.listLots(tx, opportunityId),
-    repository.listAwards(tx, opportunityId),
-    repository.countReleases(tx, opportunity.ocid),
-    listDocuments(tx, opportunityId),
-  ]);
+  // One after another: a transaction's statements share its one connection.
+  const lots = await repository.listLots(tx, opportunityId);
+  const awards = await repository.listAwards(tx, opportunityId);
+  const count = await repository.countReleases(tx, opportunity.ocid);
+  const documents = await listDocuments(tx, opportunityId);
   const consortiumIds = awards.flatMap((award) => (award.consortiumId ? [award.consortiumId] : []));
   const subcontractors = consortiumIds.length ? await subcontractorsOf(sqlRunnerOf(tx), consortiumIds) : [];
   const tags = tagsFor(opportunity, change);

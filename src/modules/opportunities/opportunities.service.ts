@@ -307,7 +307,8 @@ export function opportunitiesService({ database, now = () => new Date() }: { dat
         const twice = consortia.find((consortium) => unique.includes(consortium.lead_organisation_id));
         if (twice)
           throw new RuleError(`${twice.lead_name} is chosen on its own and as the lead of a consortium: choose one.`);
-        const [lots, awarded] = await Promise.all([repository.listLots(tx, id), repository.listAwards(tx, id)]);
+        const lots = await repository.listLots(tx, id);
+        const awarded = await repository.listAwards(tx, id);
         const lotIds = lotsToAward(current, lots, awarded, choice.lotIds ?? []);
         await repository.insertAwards(
           tx,

@@ -159,10 +159,9 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
   const contracts = await repository.publishedContractsOfOpportunity(sql, opportunityId);
   if (contracts.length === 0) return undefined;
   const ids = contracts.map((contract) => contract.id);
-  const [commitments, results] = await Promise.all([
-    repository.commitmentsOf(sql, ids),
-    repository.resultsOf(sql, ids),
-  ]);
+  // One after another: a transaction's statements share its one connection.
+  const commitments = await repository.commitmentsOf(sql, ids);
+  const results = await repository.resultsOf(sql, ids);
   const today = date.toISOString().slice(0, 10);
   const ocdsContract = { id: process.contract_id, awardID: process.award_id };
   const content = JSON.parse(
@@ -208,10 +207,8 @@ export async function publishImplementationRelease(sql: SqlRunner, opportunityId
 export async function publishDirectContractRelease(sql: SqlRunner, contractId: string, date: Date) {
   const contract = await repository.findPublishedContract(sql, contractId);
   if (!contract || contract.opportunity_id !== null) return undefined;
-  const [commitments, results] = await Promise.all([
-    repository.commitmentsOf(sql, [contract.id]),
-    repository.resultsOf(sql, [contract.id]),
-  ]);
+  const commitments = await repository.commitmentsOf(sql, [contract.id]);
+  const results = await repository.resultsOf(sql, [contract.id]);
   const ocid = ocidFor(contract.id);
   const today = date.toISOString().slice(0, 10);
   const award = { id: `${ocid}-award-1`, status: 'active' };
