@@ -203,7 +203,8 @@ async function importInto(
     const rows: ReleaseRow[] = [];
     for (const row of batch.rows) {
       if (row.problems.length > 0) rejected.push({ release: row.id, reasons: row.problems });
-      else rows.push({ ...row, text: row.text ?? '' });
+      else if (row.text === undefined) throw new Error(`release ${row.id} reached the database without its text`);
+      else rows.push({ ...row, text: row.text });
     }
     soundCount += rows.length;
     if (rows.length === 0) continue;
