@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import type { BatchReply, BatchRequest } from './ocds-batch.thread.ts';
+import type { ThreadReply } from '../../platform/worker-thread.ts';
+import type { BatchRequest, BatchResult } from './ocds-batch.thread.ts';
 import { checkBatch, type ParsedRelease } from './ocds-batch.ts';
 import { ReleaseIdentities } from './ocds-file.ts';
 
@@ -22,7 +23,7 @@ function* parsed(bytes: Buffer, spans: Uint32Array, first: number, withText: boo
   }
 }
 
-parentPort?.on('message', (message: BatchRequest | { end: number }) => {
+parentPort?.on('message', (message: (BatchRequest & { id: number }) | { end: number }) => {
   if ('end' in message) {
     seen.delete(message.end);
     return;
@@ -33,12 +34,12 @@ parentPort?.on('message', (message: BatchRequest | { end: number }) => {
     identities = new ReleaseIdentities();
     seen.set(importId, identities);
   }
-  let reply: BatchReply;
+  let reply: ThreadReply<BatchResult>;
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    reply = { id, batch: checkBatch(parsed(buffer, spans, first, withText), identities) };
+    reply = { id, result: checkBatch(parsed(buffer, spans, first, withText), identities) };
   } catch (error) {
-    reply = error instanceof Unreadable ? { id, unreadable: true } : { id, error: String(error) };
+    reply = error instanceof Unreadable ? { id, result: 'unreadable' } : { id, error: String(error) };
   }
   parentPort?.postMessage(reply);
 });

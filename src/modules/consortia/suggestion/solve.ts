@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { workerThread } from '../../../platform/worker-thread.ts';
 import type { Candidate, Opportunity, Options } from './model.ts';
 import { indexCandidates } from './pool.ts';
 import { type Alternative, alternatives, type Method, type Suggestion, suggestConsortium } from './suggest.ts';
@@ -31,60 +31,22 @@ export async function solve({ opportunity, candidates, options, method }: SolveI
   };
 }
 
-type Reply = { id: number; solved?: Solved; error?: string };
-
 export class SolverBusyError extends Error {}
-
-type Waiting = { resolve: (solved: Solved) => void; reject: (error: Error) => void };
 
 /**
  * A worker thread running solves, started on first use; `close` stops it. Solves wait their turn when one is
  * running; more than `maxWaiting` waiting are turned away.
  */
 export function solverThread({ maxWaiting }: { maxWaiting: number }) {
-  let current: { worker: Worker; pending: Map<number, Waiting> } | undefined;
-  let nextId = 0;
-  // Each thread's events touch only its own solves: a crashed thread's late 'exit' must not fail, or forget, the
-  // thread started after it.
-  const start = () => {
-    const thread = { worker: new Worker(new URL('./solve.worker.ts', import.meta.url)), pending: new Map() };
-    const failAll = (error: Error) => {
-      for (const { reject } of thread.pending.values()) reject(error);
-      thread.pending.clear();
-      if (current === thread) current = undefined;
-    };
-    thread.worker.on('message', ({ id, solved, error }: Reply) => {
-      const waiting = thread.pending.get(id);
-      thread.pending.delete(id);
-      if (solved) waiting?.resolve(solved);
-      else waiting?.reject(new Error(error ?? 'the solver gave no answer'));
-      // An idle solver never keeps the process alive.
-      if (thread.pending.size === 0) thread.worker.unref();
-    });
-    thread.worker.on('error', failAll);
-    thread.worker.on('exit', () => failAll(new Error('the solver stopped')));
-    thread.worker.unref();
-    return thread;
-  };
-  const busy = () => (current?.pending.size ?? 0) > maxWaiting;
+  const thread = workerThread<{ input: SolveInput }, Solved>(new URL('./solve.worker.ts', import.meta.url), 'solver');
+  const busy = () => thread.waiting() > maxWaiting;
   return {
     /** Whether a solve asked for now would be turned away: checked before the costly loading of candidates. */
     busy,
     solve(input: SolveInput): Promise<Solved> {
       if (busy()) return Promise.reject(new SolverBusyError('the solver is busy'));
-      current ??= start();
-      const thread = current;
-      const id = nextId++;
-      return new Promise<Solved>((resolve, reject) => {
-        thread.pending.set(id, { resolve, reject });
-        thread.worker.ref();
-        thread.worker.postMessage({ id, input });
-      });
+      return thread.request({ input });
     },
-    async close() {
-      const thread = current;
-      current = undefined;
-      if (thread) await thread.worker.terminate();
-    },
+    close: thread.close,
   };
 }

@@ -6,7 +6,7 @@ let queue = Promise.resolve();
 parentPort?.on('message', ({ id, input }: { id: number; input: SolveInput }) => {
   queue = queue.then(async () => {
     try {
-      parentPort?.postMessage({ id, solved: await solve(input) });
+      parentPort?.postMessage({ id, result: await solve(input) });
     } catch (error) {
       parentPort?.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
     }
