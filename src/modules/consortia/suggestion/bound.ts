@@ -25,10 +25,16 @@ const MARGIN = 0.5;
 export const programmeObjective = (problem: Problem, evaluation: Evaluation) =>
   evaluation.objective - problem.uncoveredCost * evaluation.uncovered - (evaluation.hasLead ? 0 : problem.noLeadCost);
 
-type Flat = { start: Int32Array; cell: Int32Array; weight: Float64Array; lead: Float64Array; canLead: Uint8Array };
+export type Flat = {
+  start: Int32Array;
+  cell: Int32Array;
+  weight: Float64Array;
+  lead: Float64Array;
+  canLead: Uint8Array;
+};
 
 /** Members' cells and weights in one run of typed arrays, member k's from start[k] to start[k + 1]. */
-function flatten(problem: Problem): Flat {
+export function flatten(problem: Problem): Flat {
   const count = problem.members.length;
   const start = new Int32Array(count + 1);
   problem.members.forEach((member, k) => {
