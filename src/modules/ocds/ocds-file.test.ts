@@ -19,7 +19,14 @@ const texts = (json: string) => {
 };
 
 test('each release of a pretty-printed package is found as written, with braces and quotes inside strings', () => {
-  const tricky = { ocid: 'o-1', id: 'a', title: 'Braces } { ] [, "quotes" \\ and Wrotham £ ✓', tag: ['tender'] };
+  const tricky = {
+    ocid: 'o-1',
+    id: 'a',
+    title: 'Braces } { ] [, "quotes" \\ and Wrotham £ ✓',
+    // Quotes, escaped or not, near and far from where a long string opens.
+    description: `${'A long description, '.repeat(3)}"quoted" at 60 } and a backslash \\"`,
+    tag: ['tender'],
+  };
   const json = JSON.stringify(
     {
       uri: 'releases',

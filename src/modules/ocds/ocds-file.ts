@@ -183,13 +183,24 @@ export const parseRelease = (input: Buffer, start: number, end: number): unknown
 function stringEnd(input: Buffer, open: number): number {
   let quote = open;
   for (;;) {
-    quote = input.indexOf(34, quote + 1);
+    quote = nextQuote(input, quote + 1);
     if (quote < 0) return -1;
     let backslashes = 0;
     while (input[quote - 1 - backslashes] === 92) backslashes++;
     if (backslashes % 2 === 0) return quote + 1;
   }
 }
+
+/**
+ * The next double quote from `from`, or -1. Most strings in a release are short (keys, codes, dates): a loop finds
+ * their end sooner than a call into `indexOf`, which is kept for the long ones (descriptions).
+ */
+function nextQuote(input: Buffer, from: number): number {
+  const near = Math.min(from + SHORT_STRING, input.length);
+  for (let index = from; index < near; index++) if (input[index] === 34) return index;
+  return near === input.length ? -1 : input.indexOf(34, near);
+}
+const SHORT_STRING = 32;
 
 /** The items of the package's "releases" list; undefined if it has none or more than one, or does not close. */
 function releasesOfPackage(input: Buffer, first: number): ListItems | undefined {
