@@ -47,6 +47,8 @@ test('integers and uuids are written as their bytes, and a value that is not one
 
 test('rows of every type come back from the database as they were written', async (t) => {
   if (database.kind !== 'postgres') return t.skip('COPY from a client stream needs PostgreSQL');
+  // Characters of one to four bytes in UTF-8, in a text longer than the writer's first buffer.
+  const long = 'Kent £ – ✓ 🙂 '.repeat(500);
   const rows = await database.transaction(async (tx) => {
     await tx.exec(`CREATE TEMP TABLE copied (t text, j json, jb jsonb, i int4, b int8, at timestamptz, tags text[],
                    u uuid)
@@ -63,6 +65,19 @@ test('rows of every type come back from the database as they were written', asyn
       { type: 'uuid', value: '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0ff' },
     ]);
     writer.row([null, null, null, null, null, null, { type: 'text[]', value: [] }, null]);
+    // Rows written elsewhere without a header, as the import's reading thread writes them, given whole.
+    const elsewhere = new BinaryCopyWriter(16, { header: false });
+    elsewhere.row([
+      { type: 'text', value: long },
+      { type: 'json', value: '"é"' },
+      null,
+      { type: 'int4', value: 7 },
+      null,
+      null,
+      { type: 'text[]', value: ['x'] },
+      null,
+    ]);
+    writer.rows(elsewhere.writtenRows());
     await tx.copyFrom?.('COPY copied (t, j, jb, i, b, at, tags, u) FROM STDIN (FORMAT binary)', writer.finish());
     return tx.query<Record<string, unknown>>(
       `SELECT t, j::text AS j, jb, i, b::text AS b, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at,
@@ -70,6 +85,7 @@ test('rows of every type come back from the database as they were written', asyn
     );
   });
   assert.deepEqual(rows, [
+    { t: long, j: '"é"', jb: null, i: 7, b: null, at: null, tags: ['x'], u: null },
     {
       t: 'Tonbridge & Malling – “quoted”',
       j: '{"b": 1, "a": [true, null]}',

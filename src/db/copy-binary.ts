@@ -27,18 +27,43 @@ const POSTGRES_EPOCH_MICROS = 946_684_800_000_000n;
 export class BinaryCopyWriter {
   #buffer: Buffer;
   #at = 0;
+  readonly #rowsFrom: number;
 
-  constructor(expectedBytes = 64 * 1024) {
+  /**
+   * `header: false` writes rows alone, to be given whole to another writer's `rows` (one that another thread
+   * filled, say).
+   */
+  constructor(expectedBytes = 64 * 1024, { header = true }: { header?: boolean } = {}) {
     this.#buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
-    SIGNATURE.copy(this.#buffer, 0);
-    this.#buffer.fill(0, SIGNATURE.length, SIGNATURE.length + 8); // flags and header extension length
-    this.#at = SIGNATURE.length + 8;
+    if (header) {
+      SIGNATURE.copy(this.#buffer, 0);
+      this.#buffer.fill(0, SIGNATURE.length, SIGNATURE.length + 8); // flags and header extension length
+      this.#at = SIGNATURE.length + 8;
+    }
+    this.#rowsFrom = this.#at;
   }
 
   row(values: readonly CopyValue[]): void {
     this.#room(2);
     this.#at = this.#buffer.writeInt16BE(values.length, this.#at);
     for (const value of values) this.#field(value);
+  }
+
+  /** Rows already written in this format: the `written` of a writer without a header. */
+  rows(rows: Uint8Array): void {
+    this.#room(rows.length);
+    this.#buffer.set(rows, this.#at);
+    this.#at += rows.length;
+  }
+
+  /** How many bytes of rows are written so far. */
+  get written(): number {
+    return this.#at - this.#rowsFrom;
+  }
+
+  /** The rows written so far, without header or trailer. */
+  writtenRows(): Buffer {
+    return this.#buffer.subarray(this.#rowsFrom, this.#at);
   }
 
   /** The whole load, with its trailer. */
@@ -61,10 +86,21 @@ export class BinaryCopyWriter {
   }
 
   #bytes(value: string | Buffer, prefix?: number) {
-    const length = (Buffer.isBuffer(value) ? value.length : Buffer.byteLength(value)) + (prefix === undefined ? 0 : 1);
-    this.#length(length);
+    const extra = prefix === undefined ? 0 : 1;
+    if (Buffer.isBuffer(value)) {
+      this.#length(value.length + extra);
+      if (prefix !== undefined) this.#buffer[this.#at++] = prefix;
+      this.#at += value.copy(this.#buffer, this.#at);
+      return;
+    }
+    // A string is written first and its length after, into the room it could need at most (3 bytes for each
+    // UTF-16 unit): measuring it beforehand would read a long text twice.
+    this.#room(4 + extra + value.length * 3);
+    const lengthAt = this.#at;
+    this.#at += 4;
     if (prefix !== undefined) this.#buffer[this.#at++] = prefix;
-    this.#at += Buffer.isBuffer(value) ? value.copy(this.#buffer, this.#at) : this.#buffer.write(value, this.#at);
+    this.#at += this.#buffer.write(value, this.#at);
+    this.#buffer.writeInt32BE(this.#at - lengthAt - 4, lengthAt);
   }
 
   #field(value: CopyValue) {

@@ -16,6 +16,8 @@ export type BatchRequest = {
   first: number;
   /** Whether each release's text comes back too (for a database that takes parameters as text). */
   withText: boolean;
+  /** Whether each compiled release comes back as its record's row for COPY rather than as text. */
+  recordsForCopy: boolean;
 };
 /** A batch checked, or 'unreadable' when a release in it is not JSON. */
 export type BatchResult = CheckedBatch | 'unreadable';

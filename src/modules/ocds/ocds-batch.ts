@@ -12,10 +12,14 @@ export type RejectedRelease = { release: string; reasons: string[] };
 /** A usable release: its stored row (its text left out when the caller has the bytes) and the schema's reasons. */
 export type CheckedRow = Omit<ReleaseRow, 'text'> & { index: number; text?: string | Buffer; problems: string[] };
 /**
- * A process's compiled release as JSON text, and its parties, read from it at once so that the compiled release
- * itself need not be held until the server comes to the record.
+ * A process's compiled release, and its parties, read from it at once so that the compiled release itself need
+ * not be held until the server comes to the record. The compiled release is JSON text or, from the reading thread
+ * for a COPY, the record's whole row in binary COPY form (`recordsAsCopyRows`).
  */
-export type CompiledRecord = { ocid: string; text: string; release_count: number; parties: PartyRow[] };
+export type CompiledRecord = { ocid: string; release_count: number; parties: PartyRow[] } & (
+  | { text: string }
+  | { copyRow: Uint8Array }
+);
 export type CheckedBatch = { unusable: RejectedRelease[]; rows: CheckedRow[]; records: CompiledRecord[] };
 
 /** A release of the batch, parsed, with its place in the file and its text when that is to be kept. */

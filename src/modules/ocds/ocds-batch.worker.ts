@@ -3,6 +3,7 @@ import type { ThreadReply } from '../../platform/worker-thread.ts';
 import type { BatchRequest, BatchResult } from './ocds-batch.thread.ts';
 import { checkBatch, type ParsedRelease } from './ocds-batch.ts';
 import { ReleaseIdentities } from './ocds-file.ts';
+import { recordsAsCopyRows } from './ocds-import.copy.ts';
 
 // The imports' reading thread (ocds-batch.thread.ts): it parses, checks and compiles each batch in the order sent,
 // keeping for each import the ids already seen in its file.
@@ -28,18 +29,25 @@ parentPort?.on('message', (message: (BatchRequest & { id: number }) | { end: num
     seen.delete(message.end);
     return;
   }
-  const { id, importId, bytes, spans, first, withText } = message;
+  const { id, importId, bytes, spans, first, withText, recordsForCopy } = message;
   let identities = seen.get(importId);
   if (!identities) {
     identities = new ReleaseIdentities();
     seen.set(importId, identities);
   }
   let reply: ThreadReply<BatchResult>;
+  const transfer: ArrayBuffer[] = [];
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    reply = { id, result: checkBatch(parsed(buffer, spans, first, withText), identities) };
+    const batch = checkBatch(parsed(buffer, spans, first, withText), identities);
+    if (recordsForCopy) {
+      const copied = recordsAsCopyRows(batch.records);
+      batch.records = copied.records;
+      transfer.push(copied.buffer);
+    }
+    reply = { id, result: batch };
   } catch (error) {
     reply = error instanceof Unreadable ? { id, result: 'unreadable' } : { id, error: String(error) };
   }
-  parentPort?.postMessage(reply);
+  parentPort?.postMessage(reply, transfer);
 });

@@ -1,5 +1,6 @@
 import type { SqlRunner } from '../../db/client.ts';
-import { BinaryCopyWriter, isoToMicros } from '../../db/copy-binary.ts';
+import { BinaryCopyWriter, type CopyValue, isoToMicros } from '../../db/copy-binary.ts';
+import type { CompiledRecord } from './ocds-batch.ts';
 
 // On PostgreSQL the import loads new releases and records with binary COPY: the bytes of each release go to the
 // server as they are, with no statement to parse and no parameters to bind, several times faster than a
@@ -70,20 +71,49 @@ export async function copyReleases(
 }
 
 /** Copies the compiled records of processes new to the database (none of their releases was stored before). */
-export async function copyRecords(
-  sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>,
-  records: { ocid: string; text: string; release_count: number }[],
-) {
-  const writer = new BinaryCopyWriter(records.length * 4096);
+export async function copyRecords(sql: SqlRunner & Required<Pick<SqlRunner, 'copyFrom'>>, records: CompiledRecord[]) {
+  const size = (record: CompiledRecord) => ('copyRow' in record ? record.copyRow.length : record.text.length * 3);
+  const writer = new BinaryCopyWriter(records.reduce((sum, record) => sum + size(record) + 64, 0));
   for (const record of records) {
-    writer.row([
-      { type: 'text', value: record.ocid },
-      { type: 'text', value: record.text },
-      { type: 'int4', value: record.release_count },
-    ]);
+    if ('copyRow' in record) writer.rows(record.copyRow);
+    else writer.row(recordFields(record));
   }
   await sql.copyFrom(
     'COPY ocds_records (ocid, compiled_release, release_count) FROM STDIN (FORMAT binary)',
     writer.finish(),
   );
+}
+
+const recordFields = (record: { ocid: string; text: string; release_count: number }): CopyValue[] => [
+  { type: 'text', value: record.ocid },
+  { type: 'text', value: record.text },
+  { type: 'int4', value: record.release_count },
+];
+
+/**
+ * The records with their compiled releases turned into rows for `copyRecords`, all in one buffer (to be moved,
+ * not copied, to the thread that copies them), and that buffer. On the reading thread, this spares the import's
+ * own thread both copying the texts from thread to thread and encoding them.
+ */
+export function recordsAsCopyRows(records: CompiledRecord[]): { records: CompiledRecord[]; buffer: ArrayBuffer } {
+  const writer = new BinaryCopyWriter(
+    records.reduce((sum, record) => sum + ('text' in record ? record.text.length : 0) + 64, 0),
+    { header: false },
+  );
+  const ends = records.map((record) => {
+    if (!('text' in record)) throw new Error(`the record of ${record.ocid} has no text to encode`);
+    writer.row(recordFields(record));
+    return writer.written;
+  });
+  // A buffer of its own: the writer's may be part of a pool shared by other buffers of this thread.
+  const bytes = new Uint8Array(writer.writtenRows());
+  return {
+    records: records.map(({ ocid, release_count, parties }, at) => ({
+      ocid,
+      release_count,
+      parties,
+      copyRow: bytes.subarray(at === 0 ? 0 : ends[at - 1], ends[at]),
+    })),
+    buffer: bytes.buffer,
+  };
 }

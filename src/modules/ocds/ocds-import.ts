@@ -46,8 +46,11 @@ export type OcdsImportResult =
 const CHUNK = 1000;
 const TURN = 50;
 
-/** The batches of a file in its order, each checked and its processes compiled. */
-type Source = { metadata: Json; count: number; batches: () => AsyncIterable<CheckedBatch> };
+/**
+ * The batches of a file in its order, each checked and its processes compiled; `forCopy` when records are to be
+ * loaded with COPY, so that they may come as rows ready for it.
+ */
+type Source = { metadata: Json; count: number; batches: (forCopy: boolean) => AsyncIterable<CheckedBatch> };
 
 /** The file turned out not to be readable as the quick way found it: it is read whole, to say what is wrong. */
 class ReadWhole extends Error {}
@@ -85,7 +88,7 @@ function batchesInThread(input: Buffer, found: { spans: Uint32Array; metadata: J
   return {
     metadata: found.metadata,
     count,
-    async *batches() {
+    async *batches(forCopy) {
       const importId = newImportId();
       const requests: Promise<BatchResult>[] = [];
       for (let first = 0; first < count; first += CHUNK) {
@@ -94,7 +97,8 @@ function batchesInThread(input: Buffer, found: { spans: Uint32Array; metadata: J
         // A copy of the batch's bytes alone, moved to the thread.
         const bytes = new Uint8Array(input.subarray(from, spans[last * 2 + 1]));
         const relative = spans.slice(first * 2, last * 2 + 2).map((at) => at - from);
-        requests.push(held(checkInThread({ importId, bytes, spans: relative, first, withText: asText })));
+        const request = { importId, bytes, spans: relative, first, withText: asText, recordsForCopy: forCopy };
+        requests.push(held(checkInThread(request)));
       }
       try {
         let storable = 0;
@@ -189,7 +193,7 @@ async function importInto(
   const spanning = new Set<string>();
   let batchNumber = 0;
   // Only keys outlive their batch: a file's releases are never all held at once.
-  for await (const batch of source.batches()) {
+  for await (const batch of source.batches(copier !== undefined)) {
     const number = batchNumber++;
     rejected.push(...batch.unusable);
     for (const { ocid } of batch.rows) {
@@ -411,7 +415,10 @@ function upsertRecords(tx: SqlRunner, records: CompiledRecord[]) {
        VALUES ${rowsOf(records.length, 1, ['text', 'text', 'integer'])}
        ON CONFLICT (ocid) DO UPDATE SET compiled_release = excluded.compiled_release,
          release_count = excluded.release_count, updated_at = now()`,
-    records.flatMap((record) => [record.ocid, record.text, record.release_count]),
+    records.flatMap((record) => {
+      if (!('text' in record)) throw new Error(`the record of ${record.ocid} reached the database without its text`);
+      return [record.ocid, record.text, record.release_count];
+    }),
   );
 }
 
