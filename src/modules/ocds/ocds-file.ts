@@ -154,13 +154,17 @@ export class ReleaseIdentities {
  * directly. The file is valid JSON when the package around the list parses, each release parses, and between
  * the releases there are only spaces and single commas: all three are checked, the releases as they are parsed.
  */
-export function findReleases(input: Buffer, maxBytes: number): { spans: Uint32Array; metadata: Json } | undefined {
+export function findReleases(
+  input: Buffer,
+  maxBytes: number,
+  progress?: ScanProgress,
+): { spans: Uint32Array; metadata: Json } | undefined {
   if (input.byteLength === 0 || input.byteLength > maxBytes || !isUtf8(input)) return undefined;
   let first = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? 3 : 0; // a byte order mark
   while (first < input.length && isSpace(input[first] as number)) first++;
   const rootIsList = input[first] === 91;
   if (!rootIsList && input[first] !== 123) return undefined;
-  const items = rootIsList ? listItems(input, first) : releasesOfPackage(input, first);
+  const items = rootIsList ? listItems(input, first, progress) : releasesOfPackage(input, first, progress);
   if (!items || items.spans.length === 0) return undefined;
   if (rootIsList) return isSpaceOnly(input, items.close + 1) ? { spans: items.spans, metadata: {} } : undefined;
   let outer: unknown;
@@ -174,6 +178,12 @@ export function findReleases(input: Buffer, maxBytes: number): { spans: Uint32Ar
   const metadata = Object.fromEntries(PACKAGE_FIELDS.filter((key) => key in outer).map((key) => [key, outer[key]]));
   return { spans: items.spans, metadata };
 }
+
+/**
+ * Told, while the scan goes on, of the releases found so far (`spans` up to `count`, in pairs) every `every`
+ * releases, so that they can be read before the scan ends. Whether the file is usable is known only at its end.
+ */
+export type ScanProgress = { every: number; found: (spans: Uint32Array, count: number) => void };
 
 /** One release of the file from its bytes; throws when they are not JSON. */
 export const parseRelease = (input: Buffer, start: number, end: number): unknown =>
@@ -203,7 +213,7 @@ function nextQuote(input: Buffer, from: number): number {
 const SHORT_STRING = 32;
 
 /** The items of the package's "releases" list; undefined if it has none or more than one, or does not close. */
-function releasesOfPackage(input: Buffer, first: number): ListItems | undefined {
+function releasesOfPackage(input: Buffer, first: number, progress?: ScanProgress): ListItems | undefined {
   let depth = 0;
   let lastString = '';
   let found: ListItems | undefined;
@@ -216,7 +226,7 @@ function releasesOfPackage(input: Buffer, first: number): ListItems | undefined 
       index = end - 1;
     } else if (depth === 1 && byte === 91 && lastString === 'releases') {
       if (found) return undefined;
-      found = listItems(input, index);
+      found = listItems(input, index, progress);
       if (!found) return undefined;
       index = found.close;
     } else if (byte === 123 || byte === 91) depth++;
@@ -232,7 +242,7 @@ type ListItems = { spans: Uint32Array; open: number; close: number };
  * The objects of the list opening at `open`, and where it closes; undefined when it holds anything but objects
  * separated by single commas, or does not close.
  */
-function listItems(input: Buffer, open: number): ListItems | undefined {
+function listItems(input: Buffer, open: number, progress?: ScanProgress): ListItems | undefined {
   let spans = new Uint32Array(1024);
   let count = 0;
   let expectItem = true; // after the opening bracket or a comma
@@ -256,6 +266,7 @@ function listItems(input: Buffer, open: number): ListItems | undefined {
     spans[count * 2] = index;
     spans[count * 2 + 1] = end;
     count++;
+    if (progress && count % progress.every === 0) progress.found(spans, count);
     expectItem = false;
     index = end - 1;
   }

@@ -263,6 +263,10 @@ test('broken files are refused with a clear message and nothing is written', asy
     const good = JSON.stringify(manyReleases(1_200, 'ocds-test-broken')).slice(1, -1);
     return refused(Buffer.from(`[${good}, {"ocid": "ocds-x", "id": tru}]`), /not valid JSON/);
   });
+  await t.test('text after the list, found once two thousand releases were already being read', () => {
+    const list = JSON.stringify(manyReleases(2_400, 'ocds-test-trailing'));
+    return refused(Buffer.from(`${list} ]`), /not valid JSON/);
+  });
   assert.deepEqual([await count('ocds_releases'), await count('ocds_records'), await count('audit_log')], before);
 });
 

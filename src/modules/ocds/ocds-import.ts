@@ -64,59 +64,100 @@ export async function importOcds(
   // PostgreSQL is given each release's bytes as they are (a binary parameter, which for json is its text); PGlite
   // takes parameters as text.
   const asText = database.kind === 'pglite';
-  const found = findReleases(input, maxBytes);
-  if (found) {
-    try {
-      return await importSource(database, batchesInThread(input, found, asText), actor, fileName);
-    } catch (error) {
-      if (!(error instanceof ReadWhole)) throw error;
-    }
+  const reading = new BatchesInThread(input, asText);
+  const found = findReleases(input, maxBytes, { every: CHUNK, found: (spans, count) => reading.send(spans, count) });
+  try {
+    if (found) return await importSource(database, reading.source(found), actor, fileName);
+  } catch (error) {
+    if (!(error instanceof ReadWhole)) throw error;
+  } finally {
+    reading.cancel(); // what was sent ahead and never read
   }
   const file = readOcdsFile(input, maxBytes);
   if (!file.ok) return { ok: false, fileName, problems: file.problems };
   return importSource(database, parsedReleases(file), actor, fileName);
 }
 
+/** Requests to the reading thread for one reading of a file, in its order. */
+type Reading = { importId: number; forCopy: boolean; requests: Promise<BatchResult>[]; sent: number };
+
 /**
- * The batches of a release package or list, read on the reading thread (ocds-batch.thread.ts), all sent at once
- * so that it is never idle: the first batches are stored while the last are read. Each release is stored as it
- * was written in the file.
+ * The batches of a release package or list, read on the reading thread (ocds-batch.thread.ts). Each batch is sent
+ * as soon as the scan of the file has found its releases: the thread reads the first while the scan goes on and
+ * the import's transaction begins, and the first batches are stored while the last are read. Each release is
+ * stored as it was written in the file.
  */
-function batchesInThread(input: Buffer, found: { spans: Uint32Array; metadata: Json }, asText: boolean): Source {
-  const { spans } = found;
-  const count = spans.length / 2;
-  return {
-    metadata: found.metadata,
-    count,
-    async *batches(forCopy) {
-      const importId = newImportId();
-      const requests: Promise<BatchResult>[] = [];
-      for (let first = 0; first < count; first += CHUNK) {
-        const last = Math.min(first + CHUNK, count) - 1;
-        const from = spans[first * 2] as number;
-        // A copy of the batch's bytes alone, moved to the thread.
-        const bytes = new Uint8Array(input.subarray(from, spans[last * 2 + 1]));
-        const relative = spans.slice(first * 2, last * 2 + 2).map((at) => at - from);
-        const request = { importId, bytes, spans: relative, first, withText: asText, recordsForCopy: forCopy };
-        requests.push(held(checkInThread(request)));
-      }
-      try {
-        let storable = 0;
-        for (const request of requests) {
-          const batch = await request;
-          if (batch === 'unreadable') throw new ReadWhole();
-          if (!asText) {
-            for (const row of batch.rows) row.text = input.subarray(spans[row.index * 2], spans[row.index * 2 + 1]);
-          }
-          storable += batch.rows.length;
-          yield batch;
+class BatchesInThread {
+  readonly #input: Buffer;
+  readonly #asText: boolean;
+  /** Sent during the scan, with records ready for COPY where the database has it; taken by the first reading. */
+  #ahead: Reading | undefined;
+
+  constructor(input: Buffer, asText: boolean) {
+    this.#input = input;
+    this.#asText = asText;
+    this.#ahead = { importId: newImportId(), forCopy: !asText, requests: [], sent: 0 };
+  }
+
+  /** Sends the releases the scan has found so far, a batch at a time. */
+  send(spans: Uint32Array, count: number): void {
+    if (this.#ahead) this.#sendUpTo(this.#ahead, spans, count);
+  }
+
+  /** The scan found the file unusable: the thread may forget it. */
+  cancel(): void {
+    if (this.#ahead) endImport(this.#ahead.importId);
+    this.#ahead = undefined;
+  }
+
+  source(found: { spans: Uint32Array; metadata: Json }): Source {
+    return {
+      metadata: found.metadata,
+      count: found.spans.length / 2,
+      batches: (forCopy) => this.#batches(found.spans, forCopy),
+    };
+  }
+
+  async *#batches(spans: Uint32Array, forCopy: boolean): AsyncIterable<CheckedBatch> {
+    let reading = this.#ahead;
+    this.#ahead = undefined;
+    // Read again (the import starting over without COPY), or read as another kind: a new reading of the file.
+    if (reading?.forCopy !== forCopy) {
+      if (reading) endImport(reading.importId);
+      reading = { importId: newImportId(), forCopy, requests: [], sent: 0 };
+    }
+    this.#sendUpTo(reading, spans, spans.length / 2);
+    try {
+      let storable = 0;
+      for (const request of reading.requests) {
+        const batch = await request;
+        if (batch === 'unreadable') throw new ReadWhole();
+        if (!this.#asText) {
+          for (const row of batch.rows) row.text = this.#input.subarray(spans[row.index * 2], spans[row.index * 2 + 1]);
         }
-        if (storable === 0) throw new ReadWhole(); // refused whole, with the reasons
-      } finally {
-        endImport(importId);
+        storable += batch.rows.length;
+        yield batch;
       }
-    },
-  };
+      if (storable === 0) throw new ReadWhole(); // refused whole, with the reasons
+    } finally {
+      endImport(reading.importId);
+    }
+  }
+
+  /** Sends the releases from the last sent up to `count`, in batches of CHUNK; all sent at once, so that the thread is never idle. */
+  #sendUpTo(reading: Reading, spans: Uint32Array, count: number): void {
+    for (let first = reading.sent; first < count; first += CHUNK) {
+      const last = Math.min(first + CHUNK, count) - 1;
+      const from = spans[first * 2] as number;
+      // A copy of the batch's bytes alone, moved to the thread.
+      const bytes = new Uint8Array(this.#input.subarray(from, spans[last * 2 + 1]));
+      const relative = spans.slice(first * 2, last * 2 + 2).map((at) => at - from);
+      const { importId, forCopy } = reading;
+      const request = { importId, bytes, spans: relative, first, withText: this.#asText, recordsForCopy: forCopy };
+      reading.requests.push(held(checkInThread(request)));
+    }
+    reading.sent = Math.max(reading.sent, count);
+  }
 }
 
 /** The releases of a file read whole, which are serialised again to be stored. */
