@@ -28,13 +28,16 @@ export class BinaryCopyWriter {
   #buffer: Buffer;
   #at = 0;
   readonly #rowsFrom: number;
+  readonly #ownBuffer: boolean;
 
   /**
-   * `header: false` writes rows alone, to be given whole to another writer's `rows` (one that another thread
-   * filled, say).
+   * `header: false` writes rows alone, to be given whole to another writer's `rows`. Such a writer is often
+   * filled on another thread: its buffer is its own, never part of a pool shared with other buffers, so that
+   * `writtenRows().buffer` can be moved to the thread that sends it.
    */
   constructor(expectedBytes = 64 * 1024, { header = true }: { header?: boolean } = {}) {
-    this.#buffer = Buffer.allocUnsafe(Math.max(expectedBytes, 64));
+    this.#ownBuffer = !header;
+    this.#buffer = this.#allocate(Math.max(expectedBytes, 64));
     if (header) {
       SIGNATURE.copy(this.#buffer, 0);
       this.#buffer.fill(0, SIGNATURE.length, SIGNATURE.length + 8); // flags and header extension length
@@ -75,9 +78,13 @@ export class BinaryCopyWriter {
 
   #room(bytes: number) {
     if (this.#at + bytes <= this.#buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#at + bytes));
+    const grown = this.#allocate(Math.max(this.#buffer.length * 2, this.#at + bytes));
     this.#buffer.copy(grown, 0, 0, this.#at);
     this.#buffer = grown;
+  }
+
+  #allocate(bytes: number): Buffer {
+    return this.#ownBuffer ? Buffer.allocUnsafeSlow(bytes) : Buffer.allocUnsafe(bytes);
   }
 
   #length(length: number) {

@@ -105,8 +105,7 @@ export function recordsAsCopyRows(records: CompiledRecord[]): { records: Compile
     writer.row(recordFields(record));
     return writer.written;
   });
-  // A buffer of its own: the writer's may be part of a pool shared by other buffers of this thread.
-  const bytes = new Uint8Array(writer.writtenRows());
+  const bytes = writer.writtenRows();
   return {
     records: records.map(({ ocid, release_count, parties }, at) => ({
       ocid,
@@ -114,6 +113,6 @@ export function recordsAsCopyRows(records: CompiledRecord[]): { records: Compile
       parties,
       copyRow: bytes.subarray(at === 0 ? 0 : ends[at - 1], ends[at]),
     })),
-    buffer: bytes.buffer,
+    buffer: bytes.buffer as ArrayBuffer, // the writer's own (it has no header)
   };
 }
