@@ -62,6 +62,15 @@ test('the real Contracts Finder package: all 100 releases stored, then none agai
   assert.deepEqual([again.stored, again.alreadyStored, again.records], [0, 100, 0]);
   assert.equal(await count('ocds_releases'), 100);
   assert.equal(await count('audit_log'), audits + 2);
+  // The second import met the same package; a package is never changed or removed, so every release finds its own.
+  await assert.rejects(database.exec('DELETE FROM ocds_packages'), /kept as written/);
+  await assert.rejects(database.exec(`UPDATE ocds_packages SET package = '{}'::jsonb`), /kept as written/);
+  assert.equal(
+    await count(
+      'ocds_releases r WHERE r.package_id IS NOT NULL AND NOT EXISTS (SELECT FROM ocds_packages p WHERE p.id = r.package_id)',
+    ),
+    0,
+  );
 
   // Supplier "Matrix SCM Limited" has GB-COH 02227962; "Marstons holdings plc" has no identifier at all.
   const matches = await database.query<{ name: string; matched_by: string; organisation_id: string }>(
