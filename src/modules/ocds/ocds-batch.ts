@@ -20,29 +20,72 @@ export type CompiledRecord = { ocid: string; release_count: number; parties: Par
   | { text: string }
   | { copyRow: Uint8Array }
 );
-export type CheckedBatch = { unusable: RejectedRelease[]; rows: CheckedRow[]; records: CompiledRecord[] };
 
-/** A release of the batch, parsed, with its place in the file and its text when that is to be kept. */
-export type ParsedRelease = { release: unknown; index: number; text?: string };
+/**
+ * A release of the batch, parsed, with its place in the file, its text when that is to be kept, and its ocid as
+ * the file writes it when that was found before parsing (`writtenOcid`).
+ */
+export type ParsedRelease = { release: unknown; index: number; text?: string; writtenOcid?: string };
 
-export function checkBatch(releases: Iterable<ParsedRelease>, identities: ReleaseIdentities): CheckedBatch {
+/**
+ * A batch checked: its rows in the file's order, and its records. `again` names processes met again after their
+ * record was compiled (their ocid written unlike the rest, say): the caller compiles those from all their stored
+ * releases.
+ */
+export type CheckedBatch = {
+  unusable: RejectedRelease[];
+  rows: CheckedRow[];
+  records: CompiledRecord[];
+  again?: string[];
+};
+
+/**
+ * Checks a batch's releases in the file's order and compiles its processes. `written` counts the batch's
+ * releases by the ocid the file writes for them: a process is compiled as soon as its last release is read, so
+ * that only the releases of processes still open are held rather than the whole batch's (which the garbage
+ * collector would otherwise copy again and again). Without counts, every process is compiled at the end.
+ */
+export function checkBatch(
+  releases: Iterable<ParsedRelease>,
+  identities: ReleaseIdentities,
+  written: ReadonlyMap<string, number> = new Map(),
+): CheckedBatch {
   const batch: CheckedBatch = { unusable: [], rows: [], records: [] };
-  const processes = new Map<string, Json[]>();
-  for (const { release, index, text } of releases) {
+  const open = new Map<string, Json[]>();
+  const compiled = new Set<string>();
+  const again = new Set<string>();
+  const toRead = new Map(written);
+  // One more release with this written ocid is read: its process is compiled once none is left.
+  const read = (writtenOcid: string | undefined) => {
+    if (writtenOcid === undefined) return;
+    const left = (toRead.get(writtenOcid) ?? 1) - 1;
+    toRead.set(writtenOcid, left);
+    const list = open.get(writtenOcid);
+    if (left > 0 || !list) return;
+    open.delete(writtenOcid);
+    batch.records.push(compiledRecord(writtenOcid, list));
+    compiled.add(writtenOcid);
+  };
+  for (const { release, index, text, writtenOcid } of releases) {
     const problem = identities.problem(release, index);
     if (problem) {
       batch.unusable.push({ release: problem.name, reasons: problem.reasons });
+      read(writtenOcid);
       continue;
     }
     const { ocid, id, date, tag } = release as Release;
     const problems = releaseProblems(release);
     batch.rows.push({ index, ocid, id, date, tag, problems, ...(text === undefined ? {} : { text }) });
-    if (problems.length > 0) continue;
-    const list = processes.get(ocid);
-    if (list) list.push(release as Json);
-    else processes.set(ocid, [release as Json]);
+    if (problems.length === 0) {
+      const list = open.get(ocid);
+      if (compiled.has(ocid)) again.add(ocid);
+      else if (list) list.push(release as Json);
+      else open.set(ocid, [release as Json]);
+    }
+    read(writtenOcid);
   }
-  for (const [ocid, list] of processes) batch.records.push(compiledRecord(ocid, list));
+  for (const [ocid, list] of open) batch.records.push(compiledRecord(ocid, list));
+  if (again.size > 0) batch.again = [...again];
   return batch;
 }
 

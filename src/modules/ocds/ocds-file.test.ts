@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileRecord } from './ocds-compile.ts';
-import { findReleases, MEGABYTE, readOcdsFile } from './ocds-file.ts';
+import { findReleases, MEGABYTE, readOcdsFile, writtenOcid } from './ocds-file.ts';
 
 // The import stores each release as written in the file: those bytes must be exactly the parsed releases.
 
@@ -99,4 +99,15 @@ test('compiling leaves the releases as they were and drops null fields, even fro
   assert.deepEqual(compiled.tender, { title: 'T' });
   assert.deepEqual(compiled.awards, [{ id: 'a', title: 'A', status: 'active' }]);
   assert.equal(JSON.stringify([first, second]), before);
+});
+
+test('a release ocid is read from its bytes when written plainly, and left to parsing otherwise', () => {
+  const written = (text: string) => writtenOcid(Buffer.from(text), 0, Buffer.byteLength(text));
+  assert.equal(written('{"id": "1", "ocid" : "ocds-a1-Wrotham £"}'), 'ocds-a1-Wrotham £');
+  assert.equal(written('{"ocid": "ocds-\\u0061"}'), undefined, 'an escape');
+  assert.equal(written('{"id": "1"}'), undefined);
+  assert.equal(written('{"ocid": 7}'), undefined);
+  assert.equal(written('{"ocid": "cut short'), undefined);
+  // A guess only: the first "ocid" key, nested or not; parsing shows the release's own.
+  assert.equal(written('{"x": {"ocid": "inner"}, "ocid": "outer"}'), 'inner');
 });

@@ -189,6 +189,29 @@ export type ScanProgress = { every: number; found: (spans: Uint32Array, count: n
 export const parseRelease = (input: Buffer, start: number, end: number): unknown =>
   JSON.parse(input.toString('utf8', start, end));
 
+const OCID_KEY = Buffer.from('"ocid"');
+
+/**
+ * The ocid of the release at `input[start, end)` as the file writes it, read without parsing: the value of the
+ * first "ocid" key, when that is a string without escapes. A guess, good for grouping a batch's releases by process
+ * before parsing them: the first such key could be a nested one, which parsing then shows.
+ */
+export function writtenOcid(input: Buffer, start: number, end: number): string | undefined {
+  const key = input.subarray(start, end).indexOf(OCID_KEY);
+  if (key < 0) return undefined;
+  let at = start + key + OCID_KEY.length;
+  while (at < end && isSpace(input[at] as number)) at++;
+  if (input[at++] !== 58) return undefined; // the key's colon
+  while (at < end && isSpace(input[at] as number)) at++;
+  if (input[at] !== 34) return undefined;
+  const open = at + 1;
+  for (at = open; at < end; at++) {
+    if (input[at] === 34) return input.toString('utf8', open, at);
+    if (input[at] === 92) return undefined; // an escape: only parsing reads it right
+  }
+  return undefined;
+}
+
 /** The position after the closing quote of the string opening at `open`, or -1 when it never closes. */
 function stringEnd(input: Buffer, open: number): number {
   let quote = open;

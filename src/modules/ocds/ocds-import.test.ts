@@ -177,6 +177,22 @@ test('a process whose releases are far apart in a large file, or stored before, 
   assert.equal(await count(`ocds_records WHERE ocid LIKE 'ocds-test-apart-%'`), 1_200 + 1);
 });
 
+test('a process is compiled from all its releases however the file writes their ocid', async () => {
+  const releases: Json[] = manyReleases(30, 'ocds-test-written');
+  // Three releases of one process, the last with its ocid written with an escape, after a release of another.
+  for (const at of [3, 4, 20]) releases[at] = { ...releases[at], ocid: 'ocds-test-written-one' };
+  const text = JSON.stringify({ ...cfPackage(), releases });
+  const last = text.lastIndexOf('"ocds-test-written-one"');
+  const escaped = `${text.slice(0, last)}"ocds-test-written\\u002done"${text.slice(last + '"ocds-test-written-one"'.length)}`;
+  const result = await importOcds(database, Buffer.from(escaped), actor, { fileName: 'written.json', maxBytes: LIMIT });
+  assert.ok(result.ok);
+  assert.equal(result.stored, 30);
+  const [record] = await database.query<{ release_count: number }>(
+    `SELECT release_count FROM ocds_records WHERE ocid = 'ocds-test-written-one'`,
+  );
+  assert.equal(record?.release_count, 3, 'compiled from the two written alike and the one written with an escape');
+});
+
 test('a record package (its releases) and a bare list of releases are read too', async () => {
   const [release] = cfPackage().releases;
   const embedded = { ...release, ocid: 'ocds-test-record', id: 'rec-1' };

@@ -230,13 +230,15 @@ async function importInto(
   const known: Promise<string[]>[] = [];
   // The batch in which each process first came: the database holding it when a later batch asks is this import.
   const firstBatch = new Map<string, number>();
-  // Processes whose record was written from one batch, with releases in a later one: compiled again at the end.
+  // Processes whose record was written from one batch, with releases in a later one (or later in the same batch,
+  // met after the record was compiled: `again`): compiled again at the end.
   const spanning = new Set<string>();
   let batchNumber = 0;
   // Only keys outlive their batch: a file's releases are never all held at once.
   for await (const batch of source.batches(copier !== undefined)) {
     const number = batchNumber++;
     rejected.push(...batch.unusable);
+    for (const ocid of batch.again ?? []) spanning.add(ocid);
     for (const { ocid } of batch.rows) {
       const first = firstBatch.get(ocid);
       if (first === undefined) firstBatch.set(ocid, number);
