@@ -104,7 +104,7 @@ class BatchesInThread {
     if (this.#ahead) this.#sendUpTo(this.#ahead, spans, count);
   }
 
-  /** The scan found the file unusable: the thread may forget it. */
+  /** Lets the thread forget what was sent ahead and never read: the scan found the file unusable, say. */
   cancel(): void {
     if (this.#ahead) endImport(this.#ahead.importId);
     this.#ahead = undefined;
@@ -144,7 +144,7 @@ class BatchesInThread {
     }
   }
 
-  /** Sends the releases from the last sent up to `count`, in batches of CHUNK; all sent at once, so that the thread is never idle. */
+  /** Sends the releases after those sent, up to `count`, in batches of CHUNK: all at once, so the thread is never idle. */
   #sendUpTo(reading: Reading, spans: Uint32Array, count: number): void {
     for (let first = reading.sent; first < count; first += CHUNK) {
       const last = Math.min(first + CHUNK, count) - 1;
