@@ -77,7 +77,7 @@ test('rows of every type come back from the database as they were written', asyn
       { type: 'text[]', value: ['x'] },
       null,
     ]);
-    writer.rows(elsewhere.writtenRows());
+    writer.appendRows(elsewhere.writtenRows());
     await tx.copyFrom?.('COPY copied (t, j, jb, i, b, at, tags, u) FROM STDIN (FORMAT binary)', writer.finish());
     return tx.query<Record<string, unknown>>(
       `SELECT t, j::text AS j, jb, i, b::text AS b, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS at,

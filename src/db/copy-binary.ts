@@ -31,7 +31,7 @@ export class BinaryCopyWriter {
   readonly #ownBuffer: boolean;
 
   /**
-   * `header: false` writes rows alone, to be given whole to another writer's `rows`. Such a writer is often
+   * `header: false` writes rows alone, to be given whole to another writer's `appendRows`. Such a writer is often
    * filled on another thread: its buffer is its own, never part of a pool shared with other buffers, so that
    * `writtenRows().buffer` can be moved to the thread that sends it.
    */
@@ -52,8 +52,8 @@ export class BinaryCopyWriter {
     for (const value of values) this.#field(value);
   }
 
-  /** Rows already written in this format: the `written` of a writer without a header. */
-  rows(rows: Uint8Array): void {
+  /** Rows already in this format: what `writtenRows` gave of a writer without a header. */
+  appendRows(rows: Uint8Array): void {
     this.#room(rows.length);
     this.#buffer.set(rows, this.#at);
     this.#at += rows.length;

@@ -75,7 +75,7 @@ export async function copyRecords(sql: SqlRunner & Required<Pick<SqlRunner, 'cop
   const size = (record: CompiledRecord) => ('copyRow' in record ? record.copyRow.length : record.text.length * 3);
   const writer = new BinaryCopyWriter(records.reduce((sum, record) => sum + size(record) + 64, 0));
   for (const record of records) {
-    if ('copyRow' in record) writer.rows(record.copyRow);
+    if ('copyRow' in record) writer.appendRows(record.copyRow);
     else writer.row(recordFields(record));
   }
   await sql.copyFrom(
