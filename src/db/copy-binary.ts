@@ -71,6 +71,7 @@ export class BinaryCopyWriter {
 
   /** The whole load, with its trailer. */
   finish(): Buffer {
+    if (this.#rowsFrom === 0) throw new Error('A writer without a header has rows only: give them to appendRows');
     this.#room(2);
     this.#at = this.#buffer.writeInt16BE(-1, this.#at);
     return this.#buffer.subarray(0, this.#at);

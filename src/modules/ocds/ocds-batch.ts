@@ -40,7 +40,7 @@ export type CheckedBatch = {
 };
 
 /**
- * Checks a batch's releases in the file's order and compiles its processes. `written` counts the batch's
+ * Checks a batch's releases in the file's order and compiles its processes. `writtenCounts` counts the batch's
  * releases by the ocid the file writes for them: a process is compiled as soon as its last release is read, so
  * that only the releases of processes still open are held rather than the whole batch's (which the garbage
  * collector would otherwise copy again and again). Without counts, every process is compiled at the end.
@@ -48,17 +48,18 @@ export type CheckedBatch = {
 export function checkBatch(
   releases: Iterable<ParsedRelease>,
   identities: ReleaseIdentities,
-  written: ReadonlyMap<string, number> = new Map(),
+  writtenCounts: ReadonlyMap<string, number> = new Map(),
 ): CheckedBatch {
   const batch: CheckedBatch = { unusable: [], rows: [], records: [] };
   const open = new Map<string, Json[]>();
   const compiled = new Set<string>();
   const again = new Set<string>();
-  const toRead = new Map(written);
+  const toRead = new Map(writtenCounts);
   // One more release with this written ocid is read: its process is compiled once none is left.
   const read = (writtenOcid: string | undefined) => {
-    if (writtenOcid === undefined) return;
-    const left = (toRead.get(writtenOcid) ?? 1) - 1;
+    const count = writtenOcid === undefined ? undefined : toRead.get(writtenOcid);
+    if (writtenOcid === undefined || count === undefined) return;
+    const left = count - 1;
     toRead.set(writtenOcid, left);
     const list = open.get(writtenOcid);
     if (left > 0 || !list) return;

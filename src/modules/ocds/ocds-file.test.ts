@@ -106,6 +106,11 @@ test('a release ocid is read from its bytes when written plainly, and left to pa
   assert.equal(written('{"id": "1", "ocid" : "ocds-a1-Wrotham £"}'), 'ocds-a1-Wrotham £');
   assert.equal(written('{"ocid": "ocds-\\u0061"}'), undefined, 'an escape');
   assert.equal(written('{"id": "1"}'), undefined);
+  assert.equal(
+    written('{"relatedProcesses": [{"scheme": "ocid"}], "ocid": "ocds-b"}'),
+    'ocds-b',
+    'a value is not a key',
+  );
   assert.equal(written('{"ocid": 7}'), undefined);
   assert.equal(written('{"ocid": "cut short'), undefined);
   // A guess only: the first "ocid" key, nested or not; parsing shows the release's own.

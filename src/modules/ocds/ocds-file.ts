@@ -197,17 +197,20 @@ const OCID_KEY = Buffer.from('"ocid"');
  * before parsing them: the first such key could be a nested one, which parsing then shows.
  */
 export function writtenOcid(input: Buffer, start: number, end: number): string | undefined {
-  const key = input.subarray(start, end).indexOf(OCID_KEY);
-  if (key < 0) return undefined;
-  let at = start + key + OCID_KEY.length;
-  while (at < end && isSpace(input[at] as number)) at++;
-  if (input[at++] !== 58) return undefined; // the key's colon
-  while (at < end && isSpace(input[at] as number)) at++;
-  if (input[at] !== 34) return undefined;
-  const open = at + 1;
-  for (at = open; at < end; at++) {
-    if (input[at] === 34) return input.toString('utf8', open, at);
-    if (input[at] === 92) return undefined; // an escape: only parsing reads it right
+  const release = input.subarray(start, end);
+  // "ocid" may come first as a value ("scheme": "ocid" in relatedProcesses): the key is the one a colon follows.
+  for (let found = release.indexOf(OCID_KEY); found >= 0; found = release.indexOf(OCID_KEY, found + 1)) {
+    let at = start + found + OCID_KEY.length;
+    while (at < end && isSpace(input[at] as number)) at++;
+    if (input[at++] !== 58) continue; // no colon: not a key
+    while (at < end && isSpace(input[at] as number)) at++;
+    if (input[at] !== 34) return undefined;
+    const open = at + 1;
+    for (at = open; at < end; at++) {
+      if (input[at] === 34) return input.toString('utf8', open, at);
+      if (input[at] === 92) return undefined; // an escape: only parsing reads it right
+    }
+    return undefined;
   }
   return undefined;
 }

@@ -96,8 +96,11 @@ const recordFields = (record: { ocid: string; text: string; release_count: numbe
  * own thread both copying the texts from thread to thread and encoding them.
  */
 export function recordsAsCopyRows(records: CompiledRecord[]): { records: CompiledRecord[]; buffer: ArrayBuffer } {
+  const lengths = records.map((record) => ('text' in record ? record.text.length : 0));
+  // Room for the texts as they mostly are (one byte a character), and for the longest as it could be (three): the
+  // writer makes room for a string's worst case before writing it, and should not have to grow for the last one.
   const writer = new BinaryCopyWriter(
-    records.reduce((sum, record) => sum + ('text' in record ? record.text.length : 0) + 64, 0),
+    lengths.reduce((sum, length) => sum + length + 64, 0) + 3 * Math.max(0, ...lengths),
     { header: false },
   );
   const ends = records.map((record) => {

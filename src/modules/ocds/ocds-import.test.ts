@@ -193,6 +193,34 @@ test('a process is compiled from all its releases however the file writes their 
   assert.equal(record?.release_count, 3, 'compiled from the two written alike and the one written with an escape');
 });
 
+test('should a release be stored meanwhile by another writer, the import starts again without COPY', async () => {
+  // The first record written fails as a clash would (the sequence is not undone with the transaction).
+  await database.exec(`
+    CREATE SEQUENCE ocds_test_clash_once;
+    CREATE FUNCTION ocds_test_clash() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF nextval('ocds_test_clash_once') = 1 THEN
+        RAISE unique_violation USING MESSAGE = 'stored meanwhile';
+      END IF;
+      RETURN NEW;
+    END $$;
+    CREATE TRIGGER ocds_test_clash BEFORE INSERT ON ocds_records FOR EACH ROW EXECUTE FUNCTION ocds_test_clash();`);
+  try {
+    const result = await importJson({ ...cfPackage(), releases: manyReleases(2_500, 'ocds-test-clash') });
+    assert.ok(result.ok);
+    assert.deepEqual([result.stored, result.records], [2_500, 1_250]);
+    const [records] = await database.query<{ count: number; releases: number }>(
+      `SELECT count(*)::int AS count, sum(release_count)::int AS releases FROM ocds_records
+        WHERE ocid LIKE 'ocds-test-clash-%'`,
+    );
+    assert.deepEqual(records, { count: 1_250, releases: 2_500 });
+  } finally {
+    await database.exec(
+      'DROP TRIGGER ocds_test_clash ON ocds_records; DROP FUNCTION ocds_test_clash(); DROP SEQUENCE ocds_test_clash_once',
+    );
+  }
+});
+
 test('a record package (its releases) and a bare list of releases are read too', async () => {
   const [release] = cfPackage().releases;
   const embedded = { ...release, ocid: 'ocds-test-record', id: 'rec-1' };

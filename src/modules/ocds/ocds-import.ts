@@ -65,8 +65,8 @@ export async function importOcds(
   // takes parameters as text.
   const asText = database.kind === 'pglite';
   const reading = new BatchesInThread(input, asText);
-  const found = findReleases(input, maxBytes, { every: CHUNK, found: (spans, count) => reading.send(spans, count) });
   try {
+    const found = findReleases(input, maxBytes, { every: CHUNK, found: (spans, count) => reading.send(spans, count) });
     if (found) return await importSource(database, reading.source(found), actor, fileName);
   } catch (error) {
     if (!(error instanceof ReadWhole)) throw error;
@@ -129,7 +129,8 @@ class BatchesInThread {
     this.#sendUpTo(reading, spans, spans.length / 2);
     try {
       let storable = 0;
-      for (const request of reading.requests) {
+      // Each batch is let go once stored: only keys outlive their batch.
+      for (let request = reading.requests.shift(); request; request = reading.requests.shift()) {
         const batch = await request;
         if (batch === 'unreadable') throw new ReadWhole();
         if (!this.#asText) {
@@ -246,7 +247,7 @@ async function importInto(
     }
     // Asked now, answered while the batch before is stored: the database's releases of the batch's processes.
     const stored = held(storedKeys(queue.runner, batch.rows));
-    known.push(stored.then(({ ocids }) => [...ocids].filter((ocid) => firstBatch.get(ocid) === number)));
+    known.push(held(stored.then(({ ocids }) => [...ocids].filter((ocid) => firstBatch.get(ocid) === number))));
     const rows: ReleaseRow[] = [];
     for (const row of batch.rows) {
       if (row.problems.length > 0) rejected.push({ release: row.id, reasons: row.problems });
@@ -282,17 +283,17 @@ async function importInto(
   const inserted: string[] = [];
   // Processes to compile again from all their stored releases: those stored before, those spread over batches,
   // and new ones of which another import stored some releases first.
-  const again = new Set(spanning);
+  const recompile = new Set(spanning);
   for (const write of writes) {
     const { stored, missed } = await write;
     inserted.push(...stored);
-    for (const ocid of missed) again.add(ocid);
+    for (const ocid of missed) recompile.add(ocid);
   }
   await queue.drain();
   await allOrFirstFailure(recordWrites); // the records' statements, and the parties read from them
   const touched = new Set(inserted.map(ocidOf));
-  for (const ocid of touched) if (knownSet.has(ocid)) again.add(ocid);
-  const fromDatabase = [...again].filter((ocid) => touched.has(ocid) || !knownSet.has(ocid));
+  for (const ocid of touched) if (knownSet.has(ocid)) recompile.add(ocid);
+  const fromDatabase = [...recompile].filter((ocid) => touched.has(ocid) || !knownSet.has(ocid));
   for (let start = 0; start < fromDatabase.length; start += CHUNK) {
     const stored = await storedReleases(tx, fromDatabase.slice(start, start + CHUNK));
     await storeRecords(tx, await compileRecords([...stored]));
