@@ -26,7 +26,7 @@ export type SqlRunner = {
    * (copy-out.ts); settles at the end of the data or at the first error.
    */
   copyOut?(statement: string, onData: CopyDataHandler): Promise<void>;
-  /** PostgreSQL, inside a transaction only: sends `data` to `COPY … FROM STDIN`. */
+  /** Inside a transaction only: sends `data` to `COPY … FROM STDIN`. */
   copyFrom?(statement: string, data: Buffer): Promise<void>;
 };
 
@@ -48,20 +48,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite('dataDir' in options ? options.dataDir : undefined);
 }
 
+const FROM_STDIN = /\bFROM\s+STDIN\b/i;
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
-  const runner = (on: Pick<PGlite, 'exec' | 'query'>): SqlRunner => ({
+  const runner = (on: Pick<PGlite, 'exec' | 'query'>, inTransaction = false): SqlRunner => ({
     exec: async (script) => {
       await on.exec(script);
     },
     query: async <Row>(text: string, params: unknown[] = []) => (await on.query<Row>(text, params)).rows,
+    // PGlite has no stream from the client: a COPY reads its data from the /dev/blob device instead.
+    ...(inTransaction
+      ? {
+          copyFrom: async (statement: string, data: Buffer) => {
+            if (!FROM_STDIN.test(statement)) throw new Error(`Not a COPY … FROM STDIN: ${statement}`);
+            await on.query(statement.replace(FROM_STDIN, "FROM '/dev/blob'"), [], {
+              blob: new Blob([data as Uint8Array<ArrayBuffer>]),
+            });
+          },
+        }
+      : {}),
   });
   return {
     kind: 'pglite',
     db: drizzlePglite({ client, schema }) as unknown as Db,
     ...runner(client),
-    transaction: (work) => client.transaction((tx) => work(runner(tx))),
+    transaction: (work) => client.transaction((tx) => work(runner(tx, true))),
     close: () => client.close(),
   };
 }

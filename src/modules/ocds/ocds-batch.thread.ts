@@ -14,8 +14,6 @@ export type BatchRequest = {
   spans: Uint32Array;
   /** The place in the file (from 0) of the batch's first release. */
   first: number;
-  /** Whether each release's text comes back too (for a database that takes parameters as text). */
-  withText: boolean;
   /** Whether each compiled release comes back as its record's row for COPY rather than as text. */
   recordsForCopy: boolean;
 };

@@ -25,7 +25,6 @@ function* parsed(
   bytes: Buffer,
   spans: Uint32Array,
   first: number,
-  withText: boolean,
   written: (string | undefined)[],
 ): Generator<ParsedRelease> {
   for (let at = 0; at < spans.length / 2; at++) {
@@ -36,7 +35,7 @@ function* parsed(
     } catch {
       throw new Unreadable();
     }
-    yield { release, index: first + at, writtenOcid: written[at], ...(withText ? { text } : {}) };
+    yield { release, index: first + at, writtenOcid: written[at] };
   }
 }
 
@@ -45,7 +44,7 @@ parentPort?.on('message', (message: (BatchRequest & { id: number }) | { end: num
     seen.delete(message.end);
     return;
   }
-  const { id, importId, bytes, spans, first, withText, recordsForCopy } = message;
+  const { id, importId, bytes, spans, first, recordsForCopy } = message;
   let identities = seen.get(importId);
   if (!identities) {
     identities = new ReleaseIdentities();
@@ -56,7 +55,7 @@ parentPort?.on('message', (message: (BatchRequest & { id: number }) | { end: num
   try {
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const written = writtenOcids(buffer, spans);
-    const batch = checkBatch(parsed(buffer, spans, first, withText, written.ocids), identities, written.counts);
+    const batch = checkBatch(parsed(buffer, spans, first, written.ocids), identities, written.counts);
     if (recordsForCopy) {
       const copied = recordsAsCopyRows(batch.records);
       batch.records = copied.records;

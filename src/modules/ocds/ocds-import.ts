@@ -61,10 +61,7 @@ export async function importOcds(
   actor: ImportActor,
   { fileName = 'releases.json', maxBytes }: { fileName?: string; maxBytes: number },
 ): Promise<OcdsImportResult> {
-  // PostgreSQL is given each release's bytes as they are (a binary parameter, which for json is its text); PGlite
-  // takes parameters as text.
-  const asText = database.kind === 'pglite';
-  const reading = new BatchesInThread(input, asText);
+  const reading = new BatchesInThread(input);
   try {
     const found = findReleases(input, maxBytes, { every: CHUNK, found: (spans, count) => reading.send(spans, count) });
     if (found) return await importSource(database, reading.source(found), actor, fileName);
@@ -89,14 +86,12 @@ type Reading = { importId: number; forCopy: boolean; requests: Promise<BatchResu
  */
 class BatchesInThread {
   readonly #input: Buffer;
-  readonly #asText: boolean;
-  /** Sent during the scan, with records ready for COPY where the database has it; taken by the first reading. */
+  /** Sent during the scan, with records ready for COPY; taken by the first reading. */
   #ahead: Reading | undefined;
 
-  constructor(input: Buffer, asText: boolean) {
+  constructor(input: Buffer) {
     this.#input = input;
-    this.#asText = asText;
-    this.#ahead = { importId: newImportId(), forCopy: !asText, requests: [], sent: 0 };
+    this.#ahead = { importId: newImportId(), forCopy: true, requests: [], sent: 0 };
   }
 
   /** Sends the releases the scan has found so far, a batch at a time. */
@@ -133,9 +128,7 @@ class BatchesInThread {
       for (let request = reading.requests.shift(); request; request = reading.requests.shift()) {
         const batch = await request;
         if (batch === 'unreadable') throw new ReadWhole();
-        if (!this.#asText) {
-          for (const row of batch.rows) row.text = this.#input.subarray(spans[row.index * 2], spans[row.index * 2 + 1]);
-        }
+        for (const row of batch.rows) row.text = this.#input.subarray(spans[row.index * 2], spans[row.index * 2 + 1]);
         storable += batch.rows.length;
         yield batch;
       }
@@ -154,7 +147,7 @@ class BatchesInThread {
       const bytes = new Uint8Array(this.#input.subarray(from, spans[last * 2 + 1]));
       const relative = spans.slice(first * 2, last * 2 + 2).map((at) => at - from);
       const { importId, forCopy } = reading;
-      const request = { importId, bytes, spans: relative, first, withText: this.#asText, recordsForCopy: forCopy };
+      const request = { importId, bytes, spans: relative, first, recordsForCopy: forCopy };
       reading.requests.push(held(checkInThread(request)));
     }
     reading.sent = Math.max(reading.sent, count);
@@ -393,13 +386,16 @@ async function allOrFirstFailure(statements: Promise<unknown>[]): Promise<void> 
 }
 
 /**
- * Inserts the releases not yet stored; returns the key of each one that was. Each release goes as its own json
- * parameter, which the server only checks and stores as it is: no jsonb to build, and no large document that
- * would have to be taken apart again.
+ * Inserts the releases not yet stored; returns the key of each one that was. Each release goes as its own text
+ * parameter (PGlite would take bytes for bytea), stored as it is: no jsonb to build, and no large document that
+ * would have to be taken apart again. COPY stores all but a few; this is for those, and for starting again.
  */
 async function insertReleases(tx: SqlRunner, rows: ReleaseRow[], packageId: number): Promise<string[]> {
   const params: unknown[] = [packageId];
-  for (const row of rows) params.push(row.ocid, row.id, row.date, Array.isArray(row.tag) ? row.tag : [], row.text);
+  for (const row of rows) {
+    const text = typeof row.text === 'string' ? row.text : row.text.toString('utf8');
+    params.push(row.ocid, row.id, row.date, Array.isArray(row.tag) ? row.tag : [], text);
+  }
   const inserted = await tx.query<{ ocid: string; id: string }>(
     `INSERT INTO ocds_releases (ocid, release_id, date, tags, source, package_id, release)
      VALUES ${rowsOf(rows.length, 2, ['text', 'text', 'timestamptz', 'text[]', "'import'", '$1::bigint', 'text'])}
