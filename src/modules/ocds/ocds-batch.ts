@@ -57,8 +57,9 @@ export function checkBatch(
   const toRead = new Map(writtenCounts);
   // One more release with this written ocid is read: its process is compiled once none is left.
   const read = (writtenOcid: string | undefined) => {
-    const count = writtenOcid === undefined ? undefined : toRead.get(writtenOcid);
-    if (writtenOcid === undefined || count === undefined) return;
+    if (writtenOcid === undefined) return;
+    const count = toRead.get(writtenOcid);
+    if (count === undefined) return;
     const left = count - 1;
     toRead.set(writtenOcid, left);
     const list = open.get(writtenOcid);
